@@ -1,0 +1,51 @@
+package io.hypergrad.linalg;
+
+import dev.ludovic.netlib.lapack.LAPACK;
+import org.netlib.util.intW;
+
+/** Cholesky factorisation of a dense symmetric positive definite matrix (LAPACK dpotrf/dpotrs). */
+public final class DenseCholesky {
+  private final int n;
+  private final double[] factor;
+
+  private DenseCholesky(int n, double[] factor) {
+    this.n = n;
+    this.factor = factor;
+  }
+
+  /**
+   * Factors the n×n column-major matrix {@code a} (not modified).
+   *
+   * @throws IllegalArgumentException if it is not positive definite
+   */
+  public static DenseCholesky factor(double[] a, int n) {
+    if (a.length != (long) n * n) {
+      throw new IllegalArgumentException("matrix has " + a.length + " entries, expected " + n + "×" + n);
+    }
+    double[] f = a.clone();
+    intW info = new intW(0);
+    LAPACK.getInstance().dpotrf("L", n, f, n, info);
+    if (info.val > 0) {
+      throw new IllegalArgumentException("the matrix is not positive definite (leading minor " + info.val
+          + " of " + n + " is not positive): the inner problem is not strongly convex at this point");
+    }
+    if (info.val < 0) {
+      throw new IllegalStateException("dpotrf rejected argument " + (-info.val));
+    }
+    return new DenseCholesky(n, f);
+  }
+
+  /** Returns A⁻¹·b. */
+  public double[] solve(double[] b) {
+    if (b.length != n) {
+      throw new IllegalArgumentException("right-hand side has length " + b.length + ", expected " + n);
+    }
+    double[] x = b.clone();
+    intW info = new intW(0);
+    LAPACK.getInstance().dpotrs("L", n, 1, factor, n, x, n, info);
+    if (info.val != 0) {
+      throw new IllegalStateException("dpotrs failed with info " + info.val);
+    }
+    return x;
+  }
+}

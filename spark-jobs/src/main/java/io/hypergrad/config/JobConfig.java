@@ -1,0 +1,160 @@
+package io.hypergrad.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A job's HOCON config with the command line's {@code --set key=value} overrides on top. Every key
+ * is checked against the job's known keys, so a typo fails before anything runs; every typed read
+ * names the file and line of a bad value. The keys are documented once, in {@code conf/README.md}.
+ */
+public final class JobConfig {
+  private final Config config;
+  private final Config overrides;
+  private final String source;
+
+  private JobConfig(Config config, Config overrides, String source) {
+    this.config = config;
+    this.overrides = overrides;
+    this.source = source;
+  }
+
+  /** Reads {@code file} and applies {@code sets} (each {@code key=value}, value in HOCON syntax). */
+  public static JobConfig load(File file, List<String> sets, Set<String> knownKeys) {
+    if (!file.isFile()) {
+      throw new InvalidConfigException("config file " + file + " does not exist or is not a file");
+    }
+    Config base;
+    try {
+      base = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("cannot read config: " + e.getMessage(), e);
+    }
+    Config over = ConfigFactory.empty();
+    for (String set : sets) {
+      int eq = set.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidConfigException("--set '" + set + "' is not of the form key=value");
+      }
+      try {
+        Config one = ConfigFactory.parseString(set, ConfigParseOptions.defaults().setOriginDescription("--set " + set));
+        over = one.withFallback(over);
+      } catch (ConfigException e) {
+        throw new InvalidConfigException("--set '" + set + "' is not valid HOCON: " + e.getMessage(), e);
+      }
+    }
+    Config merged;
+    try {
+      merged = over.withFallback(base).resolve();
+      over = over.resolve();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("cannot resolve config: " + e.getMessage(), e);
+    }
+    JobConfig jc = new JobConfig(merged, over, file.getPath());
+    jc.checkKeys(merged, knownKeys);
+    return jc;
+  }
+
+  /** Wraps an already-built config (tests, and estimator entries). */
+  public static JobConfig of(Config config, String source) {
+    return new JobConfig(config, ConfigFactory.empty(), source);
+  }
+
+  private void checkKeys(Config c, Set<String> knownKeys) {
+    for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
+      String key = e.getKey();
+      if (!knownKeys.contains(key) && knownKeys.stream().noneMatch(k -> key.startsWith(k + "."))) {
+        throw new InvalidConfigException(where(e.getValue()) + ": unknown config key '" + key
+            + "'; known keys: " + new TreeSet<>(knownKeys));
+      }
+    }
+  }
+
+  public String source() {
+    return source;
+  }
+
+  public Config raw() {
+    return config;
+  }
+
+  /** Keys given with --set. */
+  public Config overrides() {
+    return overrides;
+  }
+
+  public boolean has(String key) {
+    return config.hasPath(key);
+  }
+
+  public int getInt(String key, int fallback) {
+    return has(key) ? read(key, () -> config.getInt(key)) : fallback;
+  }
+
+  public long getLong(String key, long fallback) {
+    return has(key) ? read(key, () -> config.getLong(key)) : fallback;
+  }
+
+  public double getDouble(String key, double fallback) {
+    return has(key) ? read(key, () -> config.getDouble(key)) : fallback;
+  }
+
+  public String getString(String key, String fallback) {
+    return has(key) ? read(key, () -> config.getString(key)) : fallback;
+  }
+
+  public int getPositiveInt(String key, int fallback) {
+    int v = getInt(key, fallback);
+    if (v <= 0) {
+      throw new InvalidConfigException(where(key) + ": " + key + " must be a positive integer, got " + v);
+    }
+    return v;
+  }
+
+  /** The objects of a list-of-objects key, each as a config of its own. */
+  public List<ConfigObject> getObjectList(String key) {
+    if (!has(key)) {
+      throw new InvalidConfigException(source + ": missing required key '" + key + "'");
+    }
+    ConfigValue v = config.getValue(key);
+    if (v.valueType() != ConfigValueType.LIST) {
+      throw new InvalidConfigException(where(v) + ": " + key + " must be a list of objects");
+    }
+    List<ConfigObject> out = new ArrayList<>();
+    for (ConfigValue item : config.getList(key)) {
+      if (item.valueType() != ConfigValueType.OBJECT) {
+        throw new InvalidConfigException(where(item) + ": every entry of " + key + " must be an object like { method = neumann }");
+      }
+      out.add((ConfigObject) item);
+    }
+    return out;
+  }
+
+  /** "file: line" of the value at key. */
+  public String where(String key) {
+    return has(key) ? where(config.getValue(key)) : source;
+  }
+
+  public static String where(ConfigValue v) {
+    return v.origin().description();
+  }
+
+  private <T> T read(String key, java.util.function.Supplier<T> reader) {
+    try {
+      return reader.get();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(e.getMessage(), e);
+    }
+  }
+}

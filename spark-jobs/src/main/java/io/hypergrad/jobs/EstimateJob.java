@@ -1,0 +1,180 @@
+package io.hypergrad.jobs;
+
+import io.hypergrad.config.EstimatorGrid;
+import io.hypergrad.config.InvalidConfigException;
+import io.hypergrad.config.JobConfig;
+import io.hypergrad.estimator.DirectSolution;
+import io.hypergrad.estimator.EstimatorSpec;
+import io.hypergrad.estimator.Estimators;
+import io.hypergrad.estimator.ExactSolve;
+import io.hypergrad.linalg.Blas;
+import io.hypergrad.oracle.StochasticLinearSystem;
+import io.hypergrad.output.ErrorPlot;
+import io.hypergrad.output.ErrorsCsv;
+import io.hypergrad.output.LabelResult;
+import io.hypergrad.output.OutputDirectory;
+import io.hypergrad.output.SummaryJson;
+import io.hypergrad.run.ErrorSummary;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code estimate}: builds the task's linear system, computes the reference v*, runs every listed
+ * estimator configuration over the seeds and writes summary.json, errors.csv, errors.png and
+ * hypergradient.json.
+ */
+public final class EstimateJob {
+  /** Every key an estimate config may hold (documented in conf/README.md). */
+  public static final Set<String> KNOWN_KEYS = knownKeys();
+
+  private EstimateJob() {}
+
+  private static Set<String> knownKeys() {
+    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "plan", "threads", "reference",
+        "exact_max_p", "divergence_factor", "estimators"));
+    keys.addAll(TaskFactory.KEYS);
+    keys.addAll(EstimatorGrid.PARAM_KEYS);
+    return keys;
+  }
+
+  /** What the command line gives the job. */
+  public record Options(File conf, List<String> sets, Path out, boolean overwrite) {}
+
+  /** Runs the job; returns the directory the results were committed to. */
+  public static Path run(Options options, PrintStream log) throws IOException {
+    long start = System.nanoTime();
+    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), KNOWN_KEYS);
+    int seeds = cfg.getPositiveInt("seeds", 10);
+    long baseSeed = cfg.getLong("seed", 0L);
+    int iterations = cfg.getPositiveInt("iterations", 10_000);
+    int batch = cfg.getPositiveInt("batch", 1);
+    int threads = cfg.getPositiveInt("threads", Runtime.getRuntime().availableProcessors());
+    int exactMaxP = cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P);
+    double divergenceFactor = cfg.getDouble("divergence_factor", io.hypergrad.run.ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
+    String plan = planOf(cfg);
+    List<String> skipped = new ArrayList<>();
+    List<EstimatorSpec> specs = EstimatorGrid.expand(cfg, iterations, skipped::add);
+    if (!skipped.isEmpty()) {
+      log.printf(Locale.ROOT, "left out %d grid points that break a constraint, e.g. %s%n", skipped.size(), skipped.get(0));
+    }
+
+    try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
+      StochasticLinearSystem system = TaskFactory.build(cfg, log);
+      String task = cfg.getString("task", "synthetic");
+      String referenceName = referenceOf(cfg, system.p(), exactMaxP);
+      Map<String, DirectSolution> solved = new LinkedHashMap<>();
+      EstimatorSpec referenceSpec = referenceName.equals("exact") ? EstimatorSpec.exact()
+          : EstimatorSpec.cg(EstimatorSpec.DEFAULT_CG_TOL, 100 * system.p());
+      DirectSolution ref = Estimators.solveDirect(referenceSpec, system, exactMaxP);
+      solved.put(referenceSpec.label(), ref);
+      double[] vStar = readOut(system, ref.x());
+      log.printf(Locale.ROOT, "reference v* by %s: ‖v*‖ = %.6g, relative residual %.2e%n", referenceName, Blas.norm(vStar),
+          ref.residual());
+
+      List<EstimatorSpec> iterative = specs.stream().filter(s -> s.method().isIterative()).toList();
+      log.printf(Locale.ROOT, "plan %s: %d configurations × %d seeds × %d iterations (batch %d) on %d threads, BLAS %s%n",
+          plan, iterative.size(), seeds, iterations, batch, threads, Blas.implementationName());
+      Progress progress = new Progress(log, iterative.size() * seeds, iterations);
+      List<LabelResult> iterativeResults = DriverPlan.run(system, vStar, iterative, seeds, baseSeed, batch, iterations,
+          threads, divergenceFactor, progress);
+
+      List<LabelResult> results = new ArrayList<>();
+      int next = 0;
+      for (EstimatorSpec spec : specs) {
+        if (spec.method().isIterative()) {
+          results.add(iterativeResults.get(next++));
+        } else {
+          results.add(direct(spec, system, vStar, exactMaxP, solved));
+        }
+      }
+
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("job", "estimate");
+      header.put("task", task);
+      header.put("p", system.p());
+      header.put("q", system.q());
+      header.put("iterations", iterations);
+      header.put("batch", batch);
+      header.put("seeds", seeds);
+      header.put("seed", baseSeed);
+      header.put("plan", plan);
+      header.put("reference", referenceName);
+      header.put("exact_norm", Blas.norm(vStar));
+      header.put("threads", threads);
+      header.put("blas", Blas.implementationName());
+      header.put("seconds", (System.nanoTime() - start) / 1e9);
+      SummaryJson.write(out.path("summary.json"), header, results);
+      SummaryJson.writeHypergradients(out.path("hypergradient.json"), referenceName, vStar, results);
+      ErrorsCsv.write(out.path("errors.csv"), results);
+      ErrorPlot.write(out.path("errors.png"), "estimate: " + task + " (p = " + system.p() + ", batch " + batch + ", "
+          + seeds + " seeds)", results, batch);
+      out.commit();
+      printTable(log, results);
+      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
+      return out.target();
+    }
+  }
+
+  private static String planOf(JobConfig cfg) {
+    String plan = cfg.getString("plan", "auto");
+    return switch (plan) {
+      case "auto", "driver" -> "driver";
+      case "distributed", "chains" -> throw new InvalidConfigException(cfg.where("plan") + ": plan '" + plan
+          + "' runs on the Spark engine, which this build does not have yet; use plan = driver or auto");
+      default -> throw new InvalidConfigException(cfg.where("plan") + ": unknown plan '" + plan
+          + "'; expected auto, driver, distributed or chains");
+    };
+  }
+
+  private static String referenceOf(JobConfig cfg, int p, int exactMaxP) {
+    String ref = cfg.getString("reference", "auto");
+    return switch (ref) {
+      case "auto" -> p <= exactMaxP ? "exact" : "cg";
+      case "exact", "cg" -> ref;
+      default -> throw new InvalidConfigException(cfg.where("reference") + ": unknown reference '" + ref
+          + "'; expected auto, exact or cg");
+    };
+  }
+
+  /** v = d − B·x. */
+  private static double[] readOut(StochasticLinearSystem system, double[] x) {
+    double[] bx = new double[system.q()];
+    system.applyB(x, bx);
+    double[] v = system.d().clone();
+    Blas.axpy(-1.0, bx, v);
+    return v;
+  }
+
+  private static LabelResult direct(EstimatorSpec spec, StochasticLinearSystem system, double[] vStar, int exactMaxP,
+      Map<String, DirectSolution> solved) {
+    long start = System.nanoTime();
+    DirectSolution sol = solved.computeIfAbsent(spec.label(), k -> Estimators.solveDirect(spec, system, exactMaxP));
+    double[] v = readOut(system, sol.x());
+    double err = Blas.distance(v, vStar);
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("solver_iterations", sol.iterations());
+    extra.put("relative_residual", sol.residual());
+    extra.put("converged", sol.converged());
+    ErrorSummary summary = ErrorSummary.of(new double[][] {{err}});
+    return new LabelResult(spec, summary, v, (System.nanoTime() - start) / 1e9, extra);
+  }
+
+  private static void printTable(PrintStream log, List<LabelResult> results) {
+    int width = results.stream().mapToInt(r -> r.spec().label().length()).max().orElse(10);
+    log.printf(Locale.ROOT, "%-" + width + "s  %12s  %12s  %12s  %9s%n", "label", "final mean", "final std", "last 10%",
+        "seconds");
+    for (LabelResult r : results) {
+      log.printf(Locale.ROOT, "%-" + width + "s  %12.4e  %12.4e  %12.4e  %9.2f%n", r.spec().label(),
+          r.errors().finalMean(), r.errors().finalStd(), r.errors().last10Mean(), r.seconds());
+    }
+  }
+}

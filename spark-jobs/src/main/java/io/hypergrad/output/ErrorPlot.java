@@ -1,0 +1,85 @@
+package io.hypergrad.output;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+/** errors.png: ‖v_t − v*‖ against samples on a log scale, mean with a ±1 std band per configuration. */
+public final class ErrorPlot {
+  private static final int MAX_POINTS = 1500;
+  private static final Color[] PALETTE = {
+      new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+      new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+
+  private ErrorPlot() {}
+
+  /**
+   * @param samplesPerIteration x = iteration × this (the batch size), so curves read per sample
+   */
+  public static void write(Path file, String title, List<LabelResult> results, int samplesPerIteration)
+      throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+    double minPositive = Double.POSITIVE_INFINITY;
+    for (LabelResult r : results) {
+      if (!r.spec().method().isIterative()) {
+        continue;
+      }
+      YIntervalSeries s = new YIntervalSeries(r.spec().label());
+      double[] mean = r.errors().mean();
+      double[] std = r.errors().std();
+      int stride = Math.max(1, (int) Math.ceil(mean.length / (double) MAX_POINTS));
+      for (int t = 0; t < mean.length; t += stride) {
+        addPoint(s, (double) t * samplesPerIteration, mean[t], std[t]);
+        minPositive = Math.min(minPositive, mean[t]);
+      }
+      int last = mean.length - 1;
+      if (last % stride != 0) {
+        addPoint(s, (double) last * samplesPerIteration, mean[last], std[last]);
+      }
+      data.addSeries(s);
+    }
+    NumberAxis x = new NumberAxis("samples");
+    x.setAutoRangeIncludesZero(true);
+    LogAxis y = new LogAxis("‖v − v*‖");
+    y.setBase(10);
+    y.setSmallestValue(minPositive > 0 && Double.isFinite(minPositive) ? minPositive / 10 : 1e-300);
+    DeviationRenderer renderer = new DeviationRenderer(true, false);
+    renderer.setAlpha(0.15f);
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      Color c = PALETTE[i % PALETTE.length];
+      renderer.setSeriesPaint(i, c);
+      renderer.setSeriesFillPaint(i, c);
+      renderer.setSeriesStroke(i, new BasicStroke(1.6f));
+    }
+    XYPlot plot = new XYPlot(data, x, y, renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xdddddd));
+    plot.setRangeGridlinePaint(new Color(0xdddddd));
+    JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    LegendTitle legend = chart.getLegend();
+    legend.setPosition(RectangleEdge.BOTTOM);
+    legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 650 + 18 * ((data.getSeriesCount() + 1) / 2));
+  }
+
+  private static void addPoint(YIntervalSeries s, double x, double mean, double std) {
+    // a log axis cannot show mean − std ≤ 0: keep the band's lower edge positive
+    double low = Math.max(mean - std, mean * 1e-2);
+    s.add(x, mean, low, mean + std);
+  }
+}
