@@ -148,6 +148,11 @@ public final class SyntheticQuadraticProblem implements StochasticLinearSystem {
     Blas.gemv(1.0, meanA, size, size, v, 0.0, out);
   }
 
+  /**
+   * Each entry of A_S·v is a dot product of a column of a (symmetric) Aᵢ with v, computed by one
+   * kernel whatever k is: a vector gets bit-for-bit the same product alone or fused with others,
+   * and each column of Aᵢ is read from memory once for all k vectors.
+   */
   @Override
   public void applySampledA(int[] rows, double[] vectors, int k, double[] out) {
     int p = size;
@@ -155,12 +160,16 @@ public final class SyntheticQuadraticProblem implements StochasticLinearSystem {
     double weight = 1.0 / rows.length;
     for (int r = 0; r < rows.length; r++) {
       int off = rows[r] * pp;
-      double beta = r == 0 ? 0.0 : 1.0;
-      if (k == 1) {
-        // Aᵢ is symmetric; the transposed form walks each column as a dot product
-        BLAS_INSTANCE.dgemv("T", p, p, weight, pool, off, p, vectors, 0, 1, beta, out, 0, 1);
-      } else {
-        BLAS_INSTANCE.dgemm("T", "N", p, k, p, weight, pool, off, p, vectors, 0, p, beta, out, 0, p);
+      for (int j = 0; j < p; j++) {
+        int col = off + j * p;
+        for (int m = 0; m < k; m++) {
+          double dot = BLAS_INSTANCE.ddot(p, pool, col, 1, vectors, m * p, 1);
+          if (r == 0) {
+            out[m * p + j] = weight * dot;
+          } else {
+            out[m * p + j] += weight * dot;
+          }
+        }
       }
     }
   }

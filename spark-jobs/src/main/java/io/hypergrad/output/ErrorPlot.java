@@ -10,6 +10,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -56,6 +57,9 @@ public final class ErrorPlot {
     x.setAutoRangeIncludesZero(true);
     LogAxis y = new LogAxis("‖v − v*‖");
     y.setBase(10);
+    // whole decades only: 10^-1, 10^0, 10^1 rather than 10^0.1 steps
+    y.setAutoTickUnitSelection(false);
+    y.setTickUnit(new NumberTickUnit(1.0));
     y.setSmallestValue(minPositive > 0 && Double.isFinite(minPositive) ? minPositive / 10 : 1e-300);
     DeviationRenderer renderer = new DeviationRenderer(true, false);
     renderer.setAlpha(0.15f);
