@@ -9,23 +9,10 @@ import io.hypergrad.oracle.StochasticLinearSystem;
  * terms supply the early Neumann terms that the average would otherwise miss; averaging about
  * 1/(1 − α) iterates is what lowers the variance. α = 0 is StocFP, α = 1 is StocRB.
  */
-public final class MixedFixedPoint extends FixedPointEstimator {
-  private final double alpha;
-  private final double oneMinusAlpha;
-  /** [w | u], p×2 column-major, so both products ride one pass over the sample. */
-  private final double[] block;
-  private final double[] hvp;
-  private final double[] z;
+public final class MixedFixedPoint extends MixedIterates {
 
   public MixedFixedPoint(StochasticLinearSystem system, double scale, double alpha) {
-    super(system, scale);
-    this.alpha = alpha;
-    this.oneMinusAlpha = 1.0 - alpha;
-    this.block = new double[2 * p];
-    System.arraycopy(c, 0, block, 0, p);
-    System.arraycopy(c, 0, block, p, p);
-    this.hvp = new double[2 * p];
-    this.z = new double[p];
+    super(system, scale, alpha);
   }
 
   @Override
@@ -39,15 +26,5 @@ public final class MixedFixedPoint extends FixedPointEstimator {
       block[p + j] = u - scale * hvp[p + j];
       block[j] = w - scale * hvp[j] + c[j];
     }
-  }
-
-  @Override
-  public void adjoint(double[] out) {
-    scaledInto(z, out);
-  }
-
-  @Override
-  public double stateNorm() {
-    return Math.max(norm(z, 0), Math.max(norm(block, 0), norm(block, p)));
   }
 }

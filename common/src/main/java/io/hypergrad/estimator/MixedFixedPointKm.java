@@ -8,25 +8,12 @@ import io.hypergrad.oracle.StochasticLinearSystem;
  * upper-triangular with contractive diagonal blocks and fixed point ((sA)⁻¹c, (sA)⁻¹c, 0), so with a
  * decreasing schedule z converges almost surely instead of plateauing.
  */
-public final class MixedFixedPointKm extends FixedPointEstimator {
-  private final double alpha;
-  private final double oneMinusAlpha;
+public final class MixedFixedPointKm extends MixedIterates {
   private final StepSchedule schedule;
-  /** [w | u], p×2 column-major, so both products ride one pass over the sample. */
-  private final double[] block;
-  private final double[] hvp;
-  private final double[] z;
 
   public MixedFixedPointKm(StochasticLinearSystem system, double scale, double alpha, StepSchedule schedule) {
-    super(system, scale);
-    this.alpha = alpha;
-    this.oneMinusAlpha = 1.0 - alpha;
+    super(system, scale, alpha);
     this.schedule = schedule;
-    this.block = new double[2 * p];
-    System.arraycopy(c, 0, block, 0, p);
-    System.arraycopy(c, 0, block, p, p);
-    this.hvp = new double[2 * p];
-    this.z = new double[p];
   }
 
   @Override
@@ -42,15 +29,5 @@ public final class MixedFixedPointKm extends FixedPointEstimator {
       block[j] = w + lr * (-scale * hvp[j] + c[j]);
       block[p + j] = u + lr * (-scale * hvp[p + j]);
     }
-  }
-
-  @Override
-  public void adjoint(double[] out) {
-    scaledInto(z, out);
-  }
-
-  @Override
-  public double stateNorm() {
-    return Math.max(norm(z, 0), Math.max(norm(block, 0), norm(block, p)));
   }
 }
