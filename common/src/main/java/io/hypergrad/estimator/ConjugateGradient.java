@@ -1,6 +1,7 @@
 package io.hypergrad.estimator;
 
 import io.hypergrad.linalg.Blas;
+import io.hypergrad.linalg.LinearOperator;
 import io.hypergrad.oracle.StochasticLinearSystem;
 
 /** Conjugate gradient on A x = c with the full-batch A (noisy products would break conjugacy). */
@@ -9,8 +10,12 @@ public final class ConjugateGradient {
 
   /** Runs from x = 0 until ‖r‖ ≤ tol·‖c‖ or maxIter products. */
   public static DirectSolution solve(StochasticLinearSystem system, double tol, int maxIter) {
-    double[] c = system.c();
-    int p = system.p();
+    return solve(system::applyA, system.c(), tol, maxIter);
+  }
+
+  /** Solves M x = c for a symmetric positive definite M, from x = 0, until ‖r‖ ≤ tol·‖c‖ or maxIter products. */
+  public static DirectSolution solve(LinearOperator system, double[] c, double tol, int maxIter) {
+    int p = c.length;
     double[] x = new double[p];
     double[] r = c.clone();
     double[] dir = c.clone();
@@ -22,7 +27,7 @@ public final class ConjugateGradient {
     double rr = Blas.dot(r, r);
     int it = 0;
     while (it < maxIter && Math.sqrt(rr) > tol * cNorm) {
-      system.applyA(dir, q);
+      system.apply(dir, q);
       double curvature = Blas.dot(dir, q);
       if (!(curvature > 0)) {
         throw new IllegalArgumentException("cg met a direction of non-positive curvature (dᵀAd = " + curvature
@@ -41,7 +46,7 @@ public final class ConjugateGradient {
     }
     // the recursive residual drifts from the true one; report the true one
     double[] ax = new double[p];
-    system.applyA(x, ax);
+    system.apply(x, ax);
     double residual = Blas.distance(ax, c) / cNorm;
     return new DirectSolution(x, it, residual, Math.sqrt(rr) <= tol * cNorm);
   }

@@ -1,0 +1,41 @@
+package io.hypergrad.model;
+
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * The per-row loss ℓ(x; a, y) of a generalised linear model, with its analytic gradient and
+ * Hessian-vector products. x is the model's parameter vector; a row's features a may be dense or
+ * sparse.
+ */
+public interface GlmLoss {
+
+  /** Config name: logistic, softmax, least-squares. */
+  String name();
+
+  /** p, the length of x, for rows of {@code featureCount} features. */
+  int parameterCount(int featureCount);
+
+  /** Throws IllegalArgumentException unless y is a label this loss accepts. */
+  void checkLabel(double y);
+
+  double loss(Vector a, double y, double[] x);
+
+  /** out += weight·∇ₓℓ. */
+  void addGradient(Vector a, double y, double[] x, double weight, double[] out);
+
+  /**
+   * out[:, m] += weight·∇²ₓℓ·V[:, m] for the k vectors of V (p×k, column-major). The row's
+   * curvature is computed once for all k vectors.
+   */
+  void addHessianProduct(Vector a, double y, double[] x, double weight, double[] vs, int k, double[] out);
+
+  /** The loss by config name; {@code classes} matters for softmax only. */
+  static GlmLoss named(String name, int classes) {
+    return switch (name) {
+      case "logistic" -> new LogisticLoss();
+      case "least-squares" -> new SquaredLoss();
+      case "softmax" -> new SoftmaxLoss(classes);
+      default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected logistic, softmax or least-squares");
+    };
+  }
+}

@@ -1,0 +1,27 @@
+package io.hypergrad.model;
+
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * Rows of a split held in memory: features (dense or sparse, all of one length) and labels.
+ *
+ * @param features     one vector per row
+ * @param labels       one label per row
+ * @param featureCount F, the length of every feature vector
+ */
+public record LabeledRows(Vector[] features, double[] labels, int featureCount) {
+  public LabeledRows {
+    if (features.length != labels.length) {
+      throw new IllegalArgumentException(features.length + " feature rows but " + labels.length + " labels");
+    }
+    for (int i = 0; i < features.length; i++) {
+      if (features[i].size() != featureCount) {
+        throw new IllegalArgumentException("row " + i + " has " + features[i].size() + " features, expected " + featureCount);
+      }
+    }
+  }
+
+  public int size() {
+    return labels.length;
+  }
+}

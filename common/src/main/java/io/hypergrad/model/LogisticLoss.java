@@ -1,0 +1,59 @@
+package io.hypergrad.model;
+
+import org.apache.spark.ml.linalg.Vector;
+
+/** Binary logistic regression, y ∈ {0, 1}: ℓ = log(1 + e^m) − y·m with the margin m = aᵀx. */
+public final class LogisticLoss implements GlmLoss {
+
+  @Override
+  public String name() {
+    return "logistic";
+  }
+
+  @Override
+  public int parameterCount(int featureCount) {
+    return featureCount;
+  }
+
+  @Override
+  public void checkLabel(double y) {
+    if (y != 0 && y != 1) {
+      throw new IllegalArgumentException("logistic regression needs labels 0 or 1, got " + y);
+    }
+  }
+
+  @Override
+  public double loss(Vector a, double y, double[] x) {
+    double m = Rows.dot(a, x, 0);
+    return softplus(m) - y * m;
+  }
+
+  @Override
+  public void addGradient(Vector a, double y, double[] x, double weight, double[] out) {
+    double m = Rows.dot(a, x, 0);
+    Rows.axpy(weight * (sigmoid(m) - y), a, out, 0);
+  }
+
+  @Override
+  public void addHessianProduct(Vector a, double y, double[] x, double weight, double[] vs, int k, double[] out) {
+    double s = sigmoid(Rows.dot(a, x, 0));
+    double curvature = weight * s * (1 - s);
+    int p = a.size();
+    for (int m = 0; m < k; m++) {
+      Rows.axpy(curvature * Rows.dot(a, vs, m * p), a, out, m * p);
+    }
+  }
+
+  /** log(1 + e^m) without overflow. */
+  public static double softplus(double m) {
+    return m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+  }
+
+  public static double sigmoid(double m) {
+    if (m >= 0) {
+      return 1 / (1 + Math.exp(-m));
+    }
+    double e = Math.exp(m);
+    return e / (1 + e);
+  }
+}

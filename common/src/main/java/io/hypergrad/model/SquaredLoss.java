@@ -1,0 +1,43 @@
+package io.hypergrad.model;
+
+import org.apache.spark.ml.linalg.Vector;
+
+/** Linear least squares, ℓ = (aᵀx − y)², the per-row term of the mean squared error. */
+public final class SquaredLoss implements GlmLoss {
+
+  @Override
+  public String name() {
+    return "least-squares";
+  }
+
+  @Override
+  public int parameterCount(int featureCount) {
+    return featureCount;
+  }
+
+  @Override
+  public void checkLabel(double y) {
+    if (!Double.isFinite(y)) {
+      throw new IllegalArgumentException("least squares needs a finite target, got " + y);
+    }
+  }
+
+  @Override
+  public double loss(Vector a, double y, double[] x) {
+    double r = Rows.dot(a, x, 0) - y;
+    return r * r;
+  }
+
+  @Override
+  public void addGradient(Vector a, double y, double[] x, double weight, double[] out) {
+    Rows.axpy(weight * 2 * (Rows.dot(a, x, 0) - y), a, out, 0);
+  }
+
+  @Override
+  public void addHessianProduct(Vector a, double y, double[] x, double weight, double[] vs, int k, double[] out) {
+    int p = a.size();
+    for (int m = 0; m < k; m++) {
+      Rows.axpy(weight * 2 * Rows.dot(a, vs, m * p), a, out, m * p);
+    }
+  }
+}
