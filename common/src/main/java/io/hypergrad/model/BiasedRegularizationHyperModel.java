@@ -22,9 +22,7 @@ public final class BiasedRegularizationHyperModel extends FeatureWiseHyperModel 
 
   @Override
   public HyperModel withLambda(double[] lambda) {
-    if (lambda.length != q()) {
-      throw new IllegalArgumentException("lambda has length " + lambda.length + ", expected " + q());
-    }
+    HyperModel.requireLength(lambda, q());
     return new BiasedRegularizationHyperModel(beta, lambda);
   }
 

@@ -20,6 +20,14 @@ public interface HyperModel {
   /** The same hyper-model at another λ. */
   HyperModel withLambda(double[] lambda);
 
+  /** Returns λ after checking it has the q entries a hyper-model of dimension q needs. */
+  static double[] requireLength(double[] lambda, int q) {
+    if (lambda.length != q) {
+      throw new IllegalArgumentException("lambda has length " + lambda.length + ", expected " + q);
+    }
+    return lambda;
+  }
+
   /** wᵢ(λ): the weight of training row i in g (1 unless instance-wise). */
   double weight(int row);
 

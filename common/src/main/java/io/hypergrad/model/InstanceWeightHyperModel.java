@@ -57,9 +57,7 @@ public final class InstanceWeightHyperModel implements HyperModel {
 
   @Override
   public HyperModel withLambda(double[] lambda) {
-    if (lambda.length != q()) {
-      throw new IllegalArgumentException("lambda has length " + lambda.length + ", expected " + q());
-    }
+    HyperModel.requireLength(lambda, q());
     return new InstanceWeightHyperModel(name, activation, ridge, lambda);
   }
 
