@@ -55,7 +55,7 @@ public final class AdultReader {
             if (fields[j].equals("?")) {
               hasMissing = true;
             } else if (!CATEGORICAL[j]) {
-              number(fields[j], file, lineNo, j);
+              Numbers.parse(fields[j], file, lineNo, FEATURES.get(j));
             } else if (fields[j].isEmpty()) {
               throw new DataFormatException(file.toString(), lineNo, FEATURES.get(j), "empty category");
             }
@@ -110,17 +110,5 @@ public final class AdultReader {
       case "<=50K", "<=50K." -> 0.0;
       default -> throw new DataFormatException(file.toString(), line, "income", "expected >50K or <=50K, found '" + field + "'");
     };
-  }
-
-  private static double number(String field, Path file, long line, int j) {
-    try {
-      double v = Double.parseDouble(field);
-      if (!Double.isFinite(v)) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new DataFormatException(file.toString(), line, FEATURES.get(j), "expected a number, found '" + field + "'");
-    }
   }
 }
