@@ -9,6 +9,9 @@ import java.util.Arrays;
  * {@code ridgeInOuter}). ρ_m is the model's own fixed ridge (the paper's scale_reg).
  */
 public final class GlmBilevelProblem {
+  /** Up to this many entries (256 MB), the linear system keeps a dense copy of the training rows for B·z. */
+  private static final long DENSE_ROWS_LIMIT = 32L << 20;
+
   private final GlmLoss loss;
   private final HyperModel hyper;
   private final LabeledRows train;
@@ -113,6 +116,60 @@ public final class GlmBilevelProblem {
     }
   }
 
+  /**
+   * The dense full-batch ∇²ₓₓg at x (p×p, column-major), for {@code exact}: block (c, e) of the
+   * GLM part is Xᵀ·diag((wᵢ/n)·Hᵢ[c,e])·X with Hᵢ the row's K×K curvature, one BLAS dgemm per
+   * block pair, instead of p matrix-free products.
+   */
+  public double[] denseInnerHessian(double[] x) {
+    int n = train.size();
+    int f = train.featureCount();
+    int k = loss.outputs();
+    double[] xm = denseTrainRows();
+    double[] h = new double[n * k * k];
+    double[] one = new double[k * k];
+    for (int i = 0; i < n; i++) {
+      loss.curvature(train.features()[i], train.labels()[i], x, one);
+      double w = hyper.weight(i) / n;
+      for (int m = 0; m < k * k; m++) {
+        h[i * k * k + m] = w * one[m];
+      }
+    }
+    double[] result = new double[p * p];
+    double[] scaled = new double[n * f];
+    double[] block = new double[f * f];
+    for (int c = 0; c < k; c++) {
+      for (int e = c; e < k; e++) {
+        for (int j = 0; j < f; j++) {
+          for (int i = 0; i < n; i++) {
+            scaled[j * n + i] = h[i * k * k + c * k + e] * xm[j * n + i];
+          }
+        }
+        io.hypergrad.linalg.Blas.get().dgemm("T", "N", f, f, n, 1.0, xm, n, scaled, n, 0.0, block, f);
+        for (int col = 0; col < f; col++) {
+          for (int row = 0; row < f; row++) {
+            double v = block[col * f + row];
+            result[(e * f + col) * p + c * f + row] = v;
+            result[(c * f + row) * p + e * f + col] = v;
+          }
+        }
+      }
+    }
+    double[] unit = new double[p];
+    double[] column = new double[p];
+    for (int j = 0; j < p; j++) {
+      unit[j] = 1;
+      java.util.Arrays.fill(column, 0);
+      hyper.addRegularizerHessianProduct(unit, 1, column);
+      unit[j] = 0;
+      column[j] += modelRidge;
+      for (int r = 0; r < p; r++) {
+        result[j * p + r] += column[r];
+      }
+    }
+    return result;
+  }
+
   /** f(x). */
   public double outerLoss(double[] x) {
     double s = 0;
@@ -140,20 +197,67 @@ public final class GlmBilevelProblem {
   /** out ← B·z = ∂_λ∇ₓg(x, λ)·z (length q). */
   public void crossProduct(double[] x, double[] z, double[] out) {
     if (hyper.instanceWise()) {
-      int n = train.size();
-      double[] grad = new double[p];
-      for (int i = 0; i < n; i++) {
-        Arrays.fill(grad, 0);
-        loss.addGradient(train.features()[i], train.labels()[i], x, 1.0, grad);
-        double dot = 0;
-        for (int j = 0; j < p; j++) {
-          dot += grad[j] * z[j];
-        }
-        out[i] = hyper.weightDerivative(i) / n * dot;
-      }
+      crossProductFromResiduals(residuals(x), z, out);
     } else {
       hyper.applyRegularizerCross(x, z, out);
     }
+  }
+
+  /** ∂ℓᵢ/∂m for every training row (n×K, row-major), at x. */
+  private double[] residuals(double[] x) {
+    int n = train.size();
+    int k = loss.outputs();
+    double[] r = new double[n * k];
+    double[] one = new double[k];
+    for (int i = 0; i < n; i++) {
+      loss.residual(train.features()[i], train.labels()[i], x, one);
+      System.arraycopy(one, 0, r, i * k, k);
+    }
+    return r;
+  }
+
+  /** Instance-wise B·z: (B·z)ᵢ = (w'ᵢ/n)·∇ℓᵢ·z with ∇ℓᵢ·z = Σ_c rᵢ_c·(aᵢᵀz_c). */
+  private void crossProductFromResiduals(double[] residuals, double[] z, double[] out) {
+    crossProductFromResiduals(residuals, null, z, out);
+  }
+
+  /**
+   * The same, with the margins aᵢᵀz_c of all rows from one BLAS dgemm X·Z when the training rows
+   * are given as a dense column-major n×F matrix (Z = z read as F×K, which is x's block layout).
+   */
+  private void crossProductFromResiduals(double[] residuals, double[] denseRows, double[] z, double[] out) {
+    int n = train.size();
+    int k = loss.outputs();
+    int f = train.featureCount();
+    double[] margins = null;
+    if (denseRows != null) {
+      margins = new double[n * k];
+      io.hypergrad.linalg.Blas.get().dgemm("N", "N", n, k, f, 1.0, denseRows, n, z, f, 0.0, margins, n);
+    }
+    for (int i = 0; i < n; i++) {
+      double dot = 0;
+      for (int c = 0; c < k; c++) {
+        double r = residuals[i * k + c];
+        if (r != 0) {
+          dot += r * (margins != null ? margins[c * n + i] : Rows.dot(train.features()[i], z, c * f));
+        }
+      }
+      out[i] = hyper.weightDerivative(i) / n * dot;
+    }
+  }
+
+  /** The training rows as a dense column-major n×F matrix. */
+  private double[] denseTrainRows() {
+    int n = train.size();
+    int f = train.featureCount();
+    double[] xm = new double[n * f];
+    for (int i = 0; i < n; i++) {
+      org.apache.spark.ml.linalg.Vector a = train.features()[i];
+      for (int j = 0; j < f; j++) {
+        xm[j * n + i] = a.apply(j);
+      }
+    }
+    return xm;
   }
 
   /** The stochastic linear system of the hypergradient at x (x should be the inner optimum). */
@@ -162,6 +266,10 @@ public final class GlmBilevelProblem {
     double[] c = new double[p];
     outerGradient(xs, c);
     double[] d = new double[hyper.q()];
+    double[] residuals = hyper.instanceWise() ? residuals(xs) : null;
+    // the read-out B·z runs once per recorded error: worth a dense copy of the rows for dgemm
+    double[] denseRows = residuals != null && (long) train.size() * train.featureCount() <= DENSE_ROWS_LIMIT
+        ? denseTrainRows() : null;
     return new StochasticLinearSystem() {
       @Override
       public int p() {
@@ -190,12 +298,21 @@ public final class GlmBilevelProblem {
 
       @Override
       public void applyB(double[] z, double[] out) {
-        crossProduct(xs, z, out);
+        if (residuals != null) {
+          crossProductFromResiduals(residuals, denseRows, z, out);
+        } else {
+          hyper.applyRegularizerCross(xs, z, out);
+        }
       }
 
       @Override
       public void applyA(double[] v, double[] out) {
         innerHessianProduct(xs, null, v, 1, out);
+      }
+
+      @Override
+      public double[] denseA() {
+        return denseInnerHessian(xs);
       }
 
       @Override

@@ -29,6 +29,18 @@ public interface GlmLoss {
    */
   void addHessianProduct(Vector a, double y, double[] x, double weight, double[] vs, int k, double[] out);
 
+  /** K, the number of margins aᵀx_c a row has (1, or the classes of softmax); x holds K blocks of F. */
+  int outputs();
+
+  /**
+   * out ← ∂ℓ/∂m for the K margins m_c = aᵀx_c (length K), so that ∇ₓℓ = a ⊗ out: what B·z needs
+   * when rows are weighted by λ, since ∇ₓℓ·z = Σ_c out_c·(aᵀz_c).
+   */
+  void residual(Vector a, double y, double[] x, double[] out);
+
+  /** out ← ∂²ℓ/∂m² for the K margins (K×K, row-major): ∇²ₓℓ = (a aᵀ) ⊗ out. */
+  void curvature(Vector a, double y, double[] x, double[] out);
+
   /** The loss by config name; {@code classes} matters for softmax only. */
   static GlmLoss named(String name, int classes) {
     return switch (name) {

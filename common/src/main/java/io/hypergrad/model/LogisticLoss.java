@@ -29,6 +29,22 @@ public final class LogisticLoss implements GlmLoss {
   }
 
   @Override
+  public int outputs() {
+    return 1;
+  }
+
+  @Override
+  public void residual(Vector a, double y, double[] x, double[] out) {
+    out[0] = sigmoid(Rows.dot(a, x, 0)) - y;
+  }
+
+  @Override
+  public void curvature(Vector a, double y, double[] x, double[] out) {
+    double s = sigmoid(Rows.dot(a, x, 0));
+    out[0] = s * (1 - s);
+  }
+
+  @Override
   public void addGradient(Vector a, double y, double[] x, double weight, double[] out) {
     double m = Rows.dot(a, x, 0);
     Rows.axpy(weight * (sigmoid(m) - y), a, out, 0);

@@ -51,6 +51,29 @@ public final class SoftmaxLoss implements GlmLoss {
   }
 
   @Override
+  public int outputs() {
+    return classes;
+  }
+
+  @Override
+  public void residual(Vector a, double y, double[] x, double[] out) {
+    double[] pi = probabilities(a, x);
+    for (int c = 0; c < classes; c++) {
+      out[c] = pi[c] - (c == (int) y ? 1 : 0);
+    }
+  }
+
+  @Override
+  public void curvature(Vector a, double y, double[] x, double[] out) {
+    double[] pi = probabilities(a, x);
+    for (int c = 0; c < classes; c++) {
+      for (int e = 0; e < classes; e++) {
+        out[c * classes + e] = (c == e ? pi[c] : 0) - pi[c] * pi[e];
+      }
+    }
+  }
+
+  @Override
   public void addGradient(Vector a, double y, double[] x, double weight, double[] out) {
     double[] pi = probabilities(a, x);
     int f = a.size();

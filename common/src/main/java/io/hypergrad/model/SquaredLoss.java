@@ -29,6 +29,21 @@ public final class SquaredLoss implements GlmLoss {
   }
 
   @Override
+  public int outputs() {
+    return 1;
+  }
+
+  @Override
+  public void residual(Vector a, double y, double[] x, double[] out) {
+    out[0] = 2 * (Rows.dot(a, x, 0) - y);
+  }
+
+  @Override
+  public void curvature(Vector a, double y, double[] x, double[] out) {
+    out[0] = 2;
+  }
+
+  @Override
   public void addGradient(Vector a, double y, double[] x, double weight, double[] out) {
     Rows.axpy(weight * 2 * (Rows.dot(a, x, 0) - y), a, out, 0);
   }

@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * Runs chains of iterative estimators against a reference v*, recording ‖v_t − v*‖ after every
- * iteration and stopping with a {@link DivergenceException} when the state blows up. Thread-safe:
+ * iteration (or every k-th, when the read-out B·z costs more than a step) and stopping with a {@link DivergenceException} when the state blows up. Thread-safe:
  * every chain has its own buffers.
  */
 public final class ChainRunner {
@@ -48,12 +48,23 @@ public final class ChainRunner {
 
   /** Runs {@code iterations} steps of the chain {@code chain} of {@code sampler}'s seed. */
   public ChainResult run(EstimatorSpec spec, CounterSampler sampler, int chain, int iterations) {
+    return run(spec, sampler, chain, iterations, 1);
+  }
+
+  /**
+   * Runs {@code iterations} steps, recording the error at t = 0, k, 2k, … and at T; the result has
+   * ⌈T/k⌉ + 1 points.
+   */
+  public ChainResult run(EstimatorSpec spec, CounterSampler sampler, int chain, int iterations, int every) {
+    if (every < 1) {
+      throw new IllegalArgumentException("the recording stride must be ≥ 1, got " + every);
+    }
     long start = System.nanoTime();
     StochasticEstimator estimator = Estimators.create(spec, system);
     int[] rows = sampler.newRowBuffer();
     double[] x = new double[system.p()];
     double[] bx = new double[system.q()];
-    double[] errors = new double[iterations + 1];
+    double[] errors = new double[(iterations + every - 1) / every + 1];
     double bound = divergenceFactor * cNorm / spec.scale();
     errors[0] = error(estimator, x, bx);
     for (int t = 0; t < iterations; t++) {
@@ -63,7 +74,9 @@ public final class ChainRunner {
       if (!(norm <= bound)) {
         throw divergence(spec, sampler.batch(), t, norm, bound);
       }
-      errors[t + 1] = error(estimator, x, bx);
+      if ((t + 1) % every == 0 || t + 1 == iterations) {
+        errors[(t + every) / every] = error(estimator, x, bx);
+      }
     }
     double[] estimate = system.d().clone();
     Blas.axpy(-1.0, bx, estimate);

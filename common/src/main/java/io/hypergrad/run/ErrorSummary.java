@@ -9,12 +9,26 @@ package io.hypergrad.run;
  * @param std           standard deviation over seeds (ddof = 0), t = 0 … T
  * @param finalMean     mean[T]
  * @param finalStd      std[T]
- * @param last10Mean    mean of mean[t] over the last 10% of the iterations (the paper's selection rule)
+ * @param last10Mean    mean of mean[t] over the recorded points in the last 10% of the iterations (the
+ *                      paper's selection rule)
+ * @param every         the recording stride: point i is iteration min(i·every, T)
+ * @param iterations    T
  */
-public record ErrorSummary(double[] mean, double[] std, double finalMean, double finalStd, double last10Mean) {
+public record ErrorSummary(double[] mean, double[] std, double finalMean, double finalStd, double last10Mean, int every,
+    int iterations) {
 
-  /** Reduces per-seed curves (all of the same length), in the order given. */
+  /** Reduces per-seed curves recorded at every iteration. */
   public static ErrorSummary of(double[][] perSeed) {
+    return of(perSeed, 1, perSeed.length == 0 ? 0 : perSeed[0].length - 1);
+  }
+
+  /** The iteration of recorded point i. */
+  public int iterationAt(int i) {
+    return (int) Math.min((long) i * every, iterations);
+  }
+
+  /** Reduces per-seed curves (all of the same length, recorded every {@code every} iterations), in the order given. */
+  public static ErrorSummary of(double[][] perSeed, int every, int iterations) {
     if (perSeed.length == 0) {
       throw new IllegalArgumentException("no chains to summarise");
     }
@@ -41,13 +55,12 @@ public record ErrorSummary(double[] mean, double[] std, double finalMean, double
     for (int t = 0; t < n; t++) {
       std[t] = Math.sqrt(std[t] / perSeed.length);
     }
-    int iterations = n - 1;
-    int window = Math.max(1, (int) Math.ceil(iterations / 10.0));
+    int window = Math.max(1, (int) Math.ceil((n - 1) / 10.0));
     double last10 = 0;
     for (int t = n - window; t < n; t++) {
       last10 += mean[t];
     }
     last10 /= window;
-    return new ErrorSummary(mean, std, mean[n - 1], std[n - 1], last10);
+    return new ErrorSummary(mean, std, mean[n - 1], std[n - 1], last10, every, iterations);
   }
 }

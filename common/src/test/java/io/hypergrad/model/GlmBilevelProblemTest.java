@@ -120,4 +120,33 @@ class GlmBilevelProblemTest {
       assertTrue(rel < 1e-8, what + ": exact vs cg " + rel);
     }
   }
+
+  @Test
+  void denseHessianAndCachedReadOutMatchTheMatrixFreeProducts() {
+    for (boolean sparse : new boolean[] {false, true}) {
+      for (GlmBilevelProblem prob : problems(sparse)) {
+        String what = prob.loss().name() + " × " + prob.hyperModel().name() + (sparse ? " (sparse)" : "");
+        int p = prob.p();
+        double[] x = TestData.gaussian(p, 41, 0.5);
+        StochasticLinearSystem sys = prob.linearSystemAt(x);
+        double[] dense = sys.denseA();
+        double[] e = new double[p];
+        double[] col = new double[p];
+        for (int j = 0; j < p; j++) {
+          e[j] = 1;
+          prob.innerHessianProduct(x, null, e, 1, col);
+          e[j] = 0;
+          assertTrue(FiniteDifferences.relativeDifference(java.util.Arrays.copyOfRange(dense, j * p, (j + 1) * p), col) < 1e-13,
+              what + ": dense A column " + j);
+        }
+        // the linear system's B·z (residuals cached at x, dgemm margins) against the problem's own
+        double[] z = TestData.gaussian(p, 42, 1);
+        double[] cached = new double[sys.q()];
+        double[] direct = new double[sys.q()];
+        sys.applyB(z, cached);
+        prob.crossProduct(x, z, direct);
+        assertTrue(FiniteDifferences.relativeDifference(cached, direct) < 1e-13, what + ": B·z");
+      }
+    }
+  }
 }

@@ -17,8 +17,8 @@ import org.apache.spark.ml.linalg.Vector;
 /**
  * Raw files → scaled, seeded train/val/test splits in memory, with the metadata that makes the
  * result reproducible (source checksums, counts, classes, scaler parameters, seeds, dropped rows).
- * Order of work: read, split (seeded permutation), add label noise to train, fit the scaler on
- * train, scale every split.
+ * Order of work: read, split (seeded permutation; rows of a split kept in source order), add
+ * label noise to train, fit the scaler on train, scale every split.
  */
 public final class DataPreparation {
   private DataPreparation() {}
@@ -46,6 +46,9 @@ public final class DataPreparation {
       for (int k = 0; k < counts[s]; k++) {
         ids[s][k] = order[at++];
       }
+      // membership is random, order within a split is the source's: one canonical row order
+      // whether the rows come from raw files or from Parquet sorted by id
+      java.util.Arrays.sort(ids[s]);
     }
     double[] trainLabels = gather(raw.labels(), ids[0]);
     double[] cleanTrain = null;

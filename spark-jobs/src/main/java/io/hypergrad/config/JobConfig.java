@@ -114,6 +114,17 @@ public final class JobConfig {
     return has(key) ? read(key, () -> config.getString(key)) : fallback;
   }
 
+  /** A list of strings; a single string is taken as a list of one. */
+  public List<String> getStringList(String key) {
+    if (!has(key)) {
+      throw new InvalidConfigException(source + ": missing required key '" + key + "'");
+    }
+    if (config.getValue(key).valueType() == ConfigValueType.STRING) {
+      return List.of(config.getString(key));
+    }
+    return read(key, () -> config.getStringList(key));
+  }
+
   public int getPositiveInt(String key, int fallback) {
     int v = getInt(key, fallback);
     if (v <= 0) {

@@ -26,7 +26,7 @@ final class DriverPlan {
   private DriverPlan() {}
 
   static List<LabelResult> run(StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs, int seeds,
-      long baseSeed, int batch, int iterations, int threads, double divergenceFactor, Progress progress) {
+      long baseSeed, int batch, int iterations, int every, int threads, double divergenceFactor, Progress progress) {
     ChainRunner runner = new ChainRunner(system, vStar, divergenceFactor);
     CounterSampler sampler = new CounterSampler(baseSeed, system.rowCount(), batch);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -48,7 +48,7 @@ final class DriverPlan {
         for (int s = 0; s < seeds; s++) {
           int chain = s;
           perSeed.add(pool.submit(() -> {
-            ChainResult r = runner.run(spec, sampler, chain, iterations);
+            ChainResult r = runner.run(spec, sampler, chain, iterations, every);
             progress.chainDone();
             if (remaining.decrementAndGet(index) == 0) {
               synchronized (labelsDone) {
@@ -77,7 +77,7 @@ final class DriverPlan {
         for (int j = 0; j < meanEstimate.length; j++) {
           meanEstimate[j] /= seeds;
         }
-        results.add(new LabelResult(specs.get(i), ErrorSummary.of(errors), meanEstimate, seconds, Map.of()));
+        results.add(new LabelResult(specs.get(i), ErrorSummary.of(errors, every, iterations), meanEstimate, seconds, Map.of()));
       }
       return results;
     } catch (ExecutionException e) {

@@ -39,9 +39,11 @@ public final class EstimateJob {
   private EstimateJob() {}
 
   private static Set<String> knownKeys() {
-    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "plan", "threads", "reference",
+    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "error_every", "plan", "threads", "reference",
         "exact_max_p", "divergence_factor", "estimators"));
     keys.addAll(TaskFactory.KEYS);
+    keys.addAll(GlmTask.KEYS);
+    keys.addAll(io.hypergrad.config.DataConfig.KEYS);
     keys.addAll(EstimatorGrid.PARAM_KEYS);
     return keys;
   }
@@ -57,6 +59,7 @@ public final class EstimateJob {
     long baseSeed = cfg.getLong("seed", 0L);
     int iterations = cfg.getPositiveInt("iterations", 10_000);
     int batch = cfg.getPositiveInt("batch", 1);
+    int every = cfg.getPositiveInt("error_every", 1);
     int threads = cfg.getPositiveInt("threads", Runtime.getRuntime().availableProcessors());
     int exactMaxP = cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P);
     double divergenceFactor = cfg.getDouble("divergence_factor", io.hypergrad.run.ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
@@ -68,8 +71,9 @@ public final class EstimateJob {
     }
 
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
-      StochasticLinearSystem system = TaskFactory.build(cfg, log);
-      String task = cfg.getString("task", "synthetic");
+      Task built = TaskFactory.build(cfg, log);
+      StochasticLinearSystem system = built.system();
+      String task = cfg.getString("name", baseName(options.conf()));
       String referenceName = referenceOf(cfg, system.p(), exactMaxP);
       Map<String, DirectSolution> solved = new LinkedHashMap<>();
       EstimatorSpec referenceSpec = referenceName.equals("exact") ? EstimatorSpec.exact()
@@ -85,7 +89,7 @@ public final class EstimateJob {
           plan, iterative.size(), seeds, iterations, batch, threads, Blas.implementationName());
       Progress progress = new Progress(log, iterative.size() * seeds, iterations);
       List<LabelResult> iterativeResults = DriverPlan.run(system, vStar, iterative, seeds, baseSeed, batch, iterations,
-          threads, divergenceFactor, progress);
+          every, threads, divergenceFactor, progress);
 
       List<LabelResult> results = new ArrayList<>();
       int next = 0;
@@ -100,15 +104,22 @@ public final class EstimateJob {
       Map<String, Object> header = new LinkedHashMap<>();
       header.put("job", "estimate");
       header.put("task", task);
+      header.put("kind", cfg.getString("task", "synthetic"));
       header.put("p", system.p());
       header.put("q", system.q());
       header.put("iterations", iterations);
       header.put("batch", batch);
+      header.put("error_every", every);
       header.put("seeds", seeds);
       header.put("seed", baseSeed);
       header.put("plan", plan);
       header.put("reference", referenceName);
       header.put("exact_norm", Blas.norm(vStar));
+      header.putAll(built.info());
+      agreement(results).ifPresent(d -> {
+        header.put("cg_vs_exact_relative", d);
+        log.printf(Locale.ROOT, "cg and exact agree to %.2e relative%n", d);
+      });
       header.put("threads", threads);
       header.put("blas", Blas.implementationName());
       header.put("seconds", (System.nanoTime() - start) / 1e9);
@@ -122,6 +133,28 @@ public final class EstimateJob {
       log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
       return out.target();
     }
+  }
+
+  private static String baseName(File conf) {
+    String n = conf.getName();
+    return n.endsWith(".conf") ? n.substring(0, n.length() - 5) : n;
+  }
+
+  /** ‖v_cg − v_exact‖/‖v_exact‖ when both ran. */
+  private static java.util.Optional<Double> agreement(List<LabelResult> results) {
+    double[] cg = null;
+    double[] exact = null;
+    for (LabelResult r : results) {
+      switch (r.spec().method()) {
+        case CG -> cg = r.meanEstimate();
+        case EXACT -> exact = r.meanEstimate();
+        default -> { }
+      }
+    }
+    if (cg == null || exact == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Blas.distance(cg, exact) / Math.max(Blas.norm(exact), Double.MIN_NORMAL));
   }
 
   private static String planOf(JobConfig cfg) {

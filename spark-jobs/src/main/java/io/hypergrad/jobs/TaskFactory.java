@@ -2,23 +2,30 @@ package io.hypergrad.jobs;
 
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
-import io.hypergrad.oracle.StochasticLinearSystem;
 import io.hypergrad.synthetic.SyntheticQuadraticProblem;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
-/** Builds the linear system a config's {@code task} names. */
+/** Builds the linear system a config's {@code task} names: {@code synthetic} or {@code glm}. */
 public final class TaskFactory {
-  public static final Set<String> KEYS = Set.of("task", "problem.size", "problem.n_parent", "problem.epsilon", "problem.seed");
+  public static final Set<String> KEYS = Set.of("task", "name", "problem.size", "problem.n_parent", "problem.epsilon",
+      "problem.seed");
 
   private TaskFactory() {}
 
-  public static StochasticLinearSystem build(JobConfig cfg, PrintStream log) {
+  public static Task build(JobConfig cfg, PrintStream log) {
     String task = cfg.getString("task", "synthetic");
-    if (!task.equals("synthetic")) {
-      throw new InvalidConfigException(cfg.where("task") + ": unknown task '" + task + "'; supported: synthetic");
-    }
+    return switch (task) {
+      case "synthetic" -> synthetic(cfg, log);
+      case "glm" -> GlmTask.build(cfg, log);
+      default -> throw new InvalidConfigException(cfg.where("task") + ": unknown task '" + task + "'; expected synthetic or glm");
+    };
+  }
+
+  private static Task synthetic(JobConfig cfg, PrintStream log) {
     int size = cfg.getPositiveInt("problem.size", 100);
     int nParent = cfg.getPositiveInt("problem.n_parent", 1000);
     double epsilon = cfg.getDouble("problem.epsilon", 0.01);
@@ -28,7 +35,9 @@ public final class TaskFactory {
       SyntheticQuadraticProblem problem = SyntheticQuadraticProblem.generate(size, nParent, epsilon, seed);
       log.printf(Locale.ROOT, "task synthetic: p = q = %d, pool of %d matrices, eigenvalues in [0, %.4g), seed %d (%.1f s)%n",
           size, nParent, 1 - epsilon, seed, (System.nanoTime() - start) / 1e9);
-      return problem;
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put("n_parent", nParent);
+      return new Task(problem, info);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
     }

@@ -44,12 +44,12 @@ public final class ErrorPlot {
       double[] std = r.errors().std();
       int stride = Math.max(1, (int) Math.ceil(mean.length / (double) MAX_POINTS));
       for (int t = 0; t < mean.length; t += stride) {
-        addPoint(s, (double) t * samplesPerIteration, mean[t], std[t]);
+        addPoint(s, (double) r.errors().iterationAt(t) * samplesPerIteration, mean[t], std[t]);
         minPositive = Math.min(minPositive, mean[t]);
       }
       int last = mean.length - 1;
       if (last % stride != 0) {
-        addPoint(s, (double) last * samplesPerIteration, mean[last], std[last]);
+        addPoint(s, (double) r.errors().iterationAt(last) * samplesPerIteration, mean[last], std[last]);
       }
       data.addSeries(s);
     }

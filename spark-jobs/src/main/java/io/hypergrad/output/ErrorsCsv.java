@@ -23,7 +23,7 @@ public final class ErrorsCsv {
         double[] mean = r.errors().mean();
         double[] std = r.errors().std();
         for (int t = 0; t < mean.length; t++) {
-          out.write(Integer.toString(t));
+          out.write(Integer.toString(r.errors().iterationAt(t)));
           out.write(',');
           out.write(label);
           out.write(',');

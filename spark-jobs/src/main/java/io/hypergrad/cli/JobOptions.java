@@ -1,0 +1,22 @@
+package io.hypergrad.cli;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options every job takes. */
+final class JobOptions {
+  @Option(names = "--conf", required = true, description = "HOCON config, e.g. conf/adult-l2.conf")
+  File conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable), e.g. --set alpha=0.99")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--out", required = true, description = "output directory (refused if it exists and is not empty)")
+  Path out;
+
+  @Option(names = "--overwrite", description = "replace a non-empty --out")
+  boolean overwrite;
+}

@@ -1,0 +1,57 @@
+package io.hypergrad.config;
+
+import io.hypergrad.prep.DataSpec;
+import io.hypergrad.prep.SplitSizes;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** The {@code data} block of a config (documented in conf/README.md) as a {@link DataSpec}. */
+public final class DataConfig {
+  public static final Set<String> KEYS = Set.of("data.format", "data.paths", "data.label_column", "data.separator",
+      "data.num_features", "data.california_features", "data.scaler", "data.split.train", "data.split.val",
+      "data.split.test", "data.seed", "data.label_noise.fraction", "data.label_noise.seed", "data.prepared");
+
+  private DataConfig() {}
+
+  /** Whether the config reads a {@code prepare} output rather than raw files. */
+  public static boolean isPrepared(JobConfig cfg) {
+    return cfg.has("data.prepared");
+  }
+
+  public static Path prepared(JobConfig cfg) {
+    return Path.of(cfg.getString("data.prepared", ""));
+  }
+
+  public static DataSpec spec(JobConfig cfg) {
+    String format = cfg.getString("data.format", null);
+    if (format == null) {
+      throw new InvalidConfigException(cfg.source() + ": missing required key 'data.format' (adult, california, idx, "
+          + "libsvm or csv), or data.prepared naming a prepare output");
+    }
+    List<Path> paths = cfg.getStringList("data.paths").stream().map(Path::of).toList();
+    for (int i = 0; i < paths.size(); i++) {
+      if (!paths.get(i).toFile().isFile()) {
+        throw new InvalidConfigException(cfg.where("data.paths") + ": data.paths[" + i + "] = " + paths.get(i)
+            + " does not exist or is not a file");
+      }
+    }
+    String sep = cfg.getString("data.separator", ",");
+    if (sep.length() != 1) {
+      throw new InvalidConfigException(cfg.where("data.separator") + ": data.separator must be one character, got '" + sep + "'");
+    }
+    if (format.equals("csv") && !cfg.has("data.label_column")) {
+      throw new InvalidConfigException(cfg.source() + ": data.format = csv needs data.label_column");
+    }
+    try {
+      SplitSizes split = new SplitSizes(cfg.getDouble("data.split.train", 0.5), cfg.getDouble("data.split.val", 0.5),
+          cfg.getDouble("data.split.test", 0));
+      return new DataSpec(format, paths, cfg.getString("data.label_column", null), sep.charAt(0),
+          cfg.getInt("data.num_features", 0), cfg.getString("data.california_features", "sklearn"),
+          cfg.getString("data.scaler", "none"), split, cfg.getLong("data.seed", 0L),
+          cfg.getDouble("data.label_noise.fraction", 0), cfg.getLong("data.label_noise.seed", 0L));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("data") + ": " + e.getMessage(), e);
+    }
+  }
+}

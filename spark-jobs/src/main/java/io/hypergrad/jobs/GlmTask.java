@@ -1,0 +1,146 @@
+package io.hypergrad.jobs;
+
+import io.hypergrad.config.DataConfig;
+import io.hypergrad.config.InvalidConfigException;
+import io.hypergrad.config.JobConfig;
+import io.hypergrad.model.BiasedRegularizationHyperModel;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLoss;
+import io.hypergrad.model.HyperModel;
+import io.hypergrad.model.InstanceWeightHyperModel;
+import io.hypergrad.model.LabeledRows;
+import io.hypergrad.model.NewtonCg;
+import io.hypergrad.model.PerFeatureRidgeHyperModel;
+import io.hypergrad.model.RidgeHyperModel;
+import io.hypergrad.prep.DataPreparation;
+import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.spark.PreparedData;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * {@code task = glm}: a GLM bilevel problem on real data. Reads the data (raw files through
+ * data-prep, or a {@code prepare} output), builds model and hyper-model, solves the inner problem
+ * to a tight optimum with Newton-CG and returns the hypergradient's linear system at x*.
+ */
+public final class GlmTask {
+  public static final Set<String> KEYS = Set.of("problem.model", "problem.hyper_model", "problem.model_ridge",
+      "problem.rho", "problem.activation", "problem.lambda_init", "problem.lambda_std", "problem.inner_tol",
+      "problem.inner_max_iter");
+
+  private GlmTask() {}
+
+  /** The problem at λ₀, before the inner solve (also used by the benchmark). */
+  public static GlmBilevelProblem problem(JobConfig cfg, DataPreparation.Result data) {
+    LabeledRows train = rows(data.split("train"), data.featureCount());
+    LabeledRows val = rows(data.split("val"), data.featureCount());
+    String model = cfg.getString("problem.model", "logistic");
+    GlmLoss loss;
+    try {
+      loss = GlmLoss.named(model, data.classes());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("problem.model") + ": " + e.getMessage(), e);
+    }
+    int p = loss.parameterCount(data.featureCount());
+    try {
+      HyperModel hyper = hyperModel(cfg, p, train.size());
+      return new GlmBilevelProblem(loss, hyper, train, val, cfg.getDouble("problem.model_ridge", 0), false);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static Task build(JobConfig cfg, PrintStream log) {
+    long start = System.nanoTime();
+    DataPreparation.Result data = load(cfg, log);
+    GlmBilevelProblem problem = problem(cfg, data);
+    log.printf(Locale.ROOT, "task glm: %s + %s on %d training / %d validation rows, %d features → p = %d, q = %d (%.1f s)%n",
+        problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
+        data.featureCount(), problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
+
+    double tol = cfg.getDouble("problem.inner_tol", 1e-9);
+    int maxIter = cfg.getPositiveInt("problem.inner_max_iter", 100);
+    long solveStart = System.nanoTime();
+    NewtonCg.Result inner = NewtonCg.solve(problem, new double[problem.p()], tol, maxIter);
+    double solveSeconds = (System.nanoTime() - solveStart) / 1e9;
+    double relative = inner.gradNorm() / inner.startNorm();
+    if (inner.converged()) {
+      log.printf(Locale.ROOT, "inner solve: Newton-CG, %d steps, ‖∇ₓg‖ = %.3e (%.1e relative to the start) in %.2f s%n",
+          inner.iterations(), inner.gradNorm(), relative, solveSeconds);
+    } else {
+      log.printf(Locale.ROOT, "WARNING: inner solve did not reach ‖∇ₓg‖ ≤ %.1e relative after %d Newton steps: "
+          + "‖∇ₓg‖ = %.3e (%.1e relative); the reference v* is exact for this x, not for x*(λ)%n", tol, inner.iterations(),
+          inner.gradNorm(), relative);
+    }
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("model", problem.loss().name());
+    info.put("hyper_model", problem.hyperModel().name());
+    info.put("n_train", problem.train().size());
+    info.put("n_val", problem.validation().size());
+    info.put("features", data.featureCount());
+    info.put("inner_steps", inner.iterations());
+    info.put("inner_grad_norm", inner.gradNorm());
+    info.put("inner_converged", inner.converged());
+    info.put("inner_loss", problem.innerLoss(inner.x()));
+    info.put("outer_loss", problem.outerLoss(inner.x()));
+    return new Task(problem.linearSystemAt(inner.x()), info);
+  }
+
+  static DataPreparation.Result load(JobConfig cfg, PrintStream log) {
+    long start = System.nanoTime();
+    try {
+      DataPreparation.Result data = DataConfig.isPrepared(cfg) ? PreparedData.read(DataConfig.prepared(cfg))
+          : DataPreparation.run(DataConfig.spec(cfg));
+      log.printf(Locale.ROOT, "data: %s (%.1f s)%n", data.metadata().get("counts"), (System.nanoTime() - start) / 1e9);
+      return data;
+    } catch (IOException e) {
+      throw new InvalidConfigException("cannot read the data: " + e.getMessage(), e);
+    }
+  }
+
+  private static LabeledRows rows(PreparedSplit split, int featureCount) {
+    return new LabeledRows(split.features(), split.labels(), featureCount);
+  }
+
+  private static HyperModel hyperModel(JobConfig cfg, int p, int nTrain) {
+    String name = cfg.getString("problem.hyper_model", "l2");
+    double rho = cfg.getDouble("problem.rho", 0.1);
+    int q = switch (name) {
+      case "l2" -> 1;
+      case "l2-per-feature", "biased-reg" -> p;
+      case "instance-weights", "hyper-cleaning" -> nTrain;
+      default -> throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": unknown hyper_model '" + name
+          + "'; expected l2, l2-per-feature, instance-weights, biased-reg or hyper-cleaning");
+    };
+    double init = cfg.getDouble("problem.lambda_init", name.equals("biased-reg") || name.equals("hyper-cleaning") ? 0 : 1);
+    double std = cfg.getDouble("problem.lambda_std", 0);
+    double[] lambda = new double[q];
+    Arrays.fill(lambda, init);
+    if (std > 0) {
+      SplittableRandom rng = new SplittableRandom(cfg.getLong("problem.seed", 0L));
+      for (int j = 0; j < q; j++) {
+        lambda[j] += std * gaussian(rng);
+      }
+    }
+    return switch (name) {
+      case "l2" -> new RidgeHyperModel(rho, lambda[0]);
+      case "l2-per-feature" -> new PerFeatureRidgeHyperModel(rho, lambda);
+      case "biased-reg" -> new BiasedRegularizationHyperModel(rho, lambda);
+      case "instance-weights" -> InstanceWeightHyperModel.instanceWeights(
+          InstanceWeightHyperModel.Activation.named(cfg.getString("problem.activation", "none")), rho, lambda);
+      default -> InstanceWeightHyperModel.hyperCleaning(rho, lambda);
+    };
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    double u = rng.nextDouble();
+    double v = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log1p(-u)) * Math.cos(2 * Math.PI * v);
+  }
+}

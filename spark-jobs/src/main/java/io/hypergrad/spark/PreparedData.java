@@ -1,0 +1,103 @@
+package io.hypergrad.spark;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.hypergrad.output.SummaryJson;
+import io.hypergrad.prep.DataPreparation;
+import io.hypergrad.prep.PreparedSplit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The on-disk form of prepared data: one Parquet directory per split ({@code train/}, {@code val/},
+ * {@code test/}) with columns {@code id} (long, the row's position in the source), {@code label}
+ * (double), {@code features} (ml.linalg vector) and, when label noise was added, {@code clean_label};
+ * plus {@code metadata.json}. Rows are written and read in id order.
+ */
+public final class PreparedData {
+  public static final String METADATA = "metadata.json";
+  private static final String[] SPLITS = {"train", "val", "test"};
+
+  private PreparedData() {}
+
+  public static StructType schema(boolean withCleanLabel) {
+    List<StructField> fields = new ArrayList<>(List.of(
+        DataTypes.createStructField("id", DataTypes.LongType, false),
+        DataTypes.createStructField("label", DataTypes.DoubleType, false),
+        DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)));
+    if (withCleanLabel) {
+      fields.add(DataTypes.createStructField("clean_label", DataTypes.DoubleType, false));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+  /** Writes every split and metadata.json into {@code dir} (a staging directory). */
+  public static void write(SparkSession spark, DataPreparation.Result data, Path dir) throws IOException {
+    for (PreparedSplit split : data.splits()) {
+      boolean noisy = split.cleanLabels() != null;
+      List<Row> rows = new ArrayList<>(split.size());
+      for (int i = 0; i < split.size(); i++) {
+        rows.add(noisy ? RowFactory.create(split.ids()[i], split.labels()[i], split.features()[i], split.cleanLabels()[i])
+            : RowFactory.create(split.ids()[i], split.labels()[i], split.features()[i]));
+      }
+      Dataset<Row> df = spark.createDataFrame(rows, schema(noisy));
+      // a few files per split keep the write parallel; readers sort by id
+      int partitions = Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), split.size() / 10_000 + 1));
+      df.repartition(partitions).sortWithinPartitions("id").write().parquet(dir.resolve(split.name()).toString());
+    }
+    SummaryJson.mapper().writeValue(dir.resolve(METADATA).toFile(), data.metadata());
+  }
+
+  /** Reads a {@code prepare} output back, on the job's SparkSession. */
+  public static DataPreparation.Result read(Path dir) throws IOException {
+    Path metaFile = dir.resolve(METADATA);
+    if (!Files.isRegularFile(metaFile)) {
+      throw new IOException(dir + " is not a prepare output: no " + METADATA);
+    }
+    Map<String, Object> meta = SummaryJson.mapper().readValue(metaFile.toFile(), new TypeReference<Map<String, Object>>() {});
+    int features = ((Number) meta.get("features")).intValue();
+    int classes = ((Number) meta.get("classes")).intValue();
+    SparkSession spark = SparkSessions.get();
+    List<PreparedSplit> splits = new ArrayList<>();
+    for (String name : SPLITS) {
+      Path p = dir.resolve(name);
+      if (!Files.isDirectory(p)) {
+        continue;
+      }
+      Dataset<Row> df = spark.read().parquet(p.toString()).orderBy("id");
+      boolean noisy = List.of(df.columns()).contains("clean_label");
+      List<Row> rows = df.collectAsList();
+      long[] ids = new long[rows.size()];
+      Vector[] f = new Vector[rows.size()];
+      double[] y = new double[rows.size()];
+      double[] clean = noisy ? new double[rows.size()] : null;
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        ids[i] = r.getLong(r.fieldIndex("id"));
+        y[i] = r.getDouble(r.fieldIndex("label"));
+        f[i] = r.getAs("features");
+        if (f[i].size() != features) {
+          throw new IOException(p + ": row id " + ids[i] + ": field features: has " + f[i].size()
+              + " entries, metadata.json says " + features);
+        }
+        if (noisy) {
+          clean[i] = r.getDouble(r.fieldIndex("clean_label"));
+        }
+      }
+      splits.add(new PreparedSplit(name, ids, f, y, clean));
+    }
+    return new DataPreparation.Result(splits, meta, features, classes);
+  }
+}
