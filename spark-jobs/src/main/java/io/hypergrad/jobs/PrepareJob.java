@@ -1,7 +1,6 @@
 package io.hypergrad.jobs;
 
 import io.hypergrad.config.DataConfig;
-import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
 import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.prep.DataPreparation;
@@ -39,15 +38,8 @@ public final class PrepareJob {
     long start = System.nanoTime();
     JobConfig cfg = JobConfig.load(options.conf(), options.sets(), KNOWN_KEYS);
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
-      DataPreparation.Result data;
-      try {
-        data = DataPreparation.run(DataConfig.spec(cfg));
-      } catch (IllegalArgumentException e) {
-        if (e instanceof InvalidConfigException) {
-          throw e;
-        }
-        throw new InvalidConfigException(e.getMessage(), e);
-      }
+      // a malformed row fails here (DataFormatException: file, line, field), before anything is written
+      DataPreparation.Result data = DataPreparation.run(DataConfig.spec(cfg));
       for (PreparedSplit s : data.splits()) {
         log.printf(Locale.ROOT, "%s: %d rows%n", s.name(), s.size());
       }

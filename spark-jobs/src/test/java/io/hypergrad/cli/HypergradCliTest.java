@@ -121,4 +121,28 @@ class HypergradCliTest {
     assertEquals(2, cli("estimate", "--out", dir.resolve("x").toString()).code());
     assertEquals(2, cli("frobnicate").code());
   }
+
+  @Test
+  void badDataFailsWithFileLineAndFieldAndExitCodeOne() throws Exception {
+    Path bad = dir.resolve("rows.csv");
+    Files.writeString(bad, "x,y\n1,0\n2,one\n");
+    Path c = conf("data { format = csv, paths = [\"" + bad.toString().replace("\\", "/") + "\"], label_column = y, "
+        + "split { train = 1, val = 1 } }\n");
+    Path out = dir.resolve("prepared");
+    Result r = cli("prepare", "--conf", c.toString(), "--out", out.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("rows.csv:3: field y: expected a finite number, found 'one'"), r.err());
+    assertFalse(Files.exists(out));
+    // the same file through estimate (task = glm) fails the same way
+    Path e = conf("task = glm\ndata { format = csv, paths = [\"" + bad.toString().replace("\\", "/")
+        + "\"], label_column = y, split { train = 1, val = 1 } }\nestimators = [{ method = exact }]\n");
+    r = cli("estimate", "--conf", e.toString(), "--out", dir.resolve("est").toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("rows.csv:3: field y"), r.err());
+    // an unknown data key is named with its file and line
+    Path k = conf("data { format = csv, paths = [\"x\"], labl = y }\n");
+    r = cli("prepare", "--conf", k.toString(), "--out", dir.resolve("k").toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("data.labl"), r.err());
+  }
 }
