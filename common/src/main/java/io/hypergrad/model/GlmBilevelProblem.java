@@ -69,6 +69,16 @@ public final class GlmBilevelProblem {
     return validation;
   }
 
+  /** ρ_m, the model's own fixed ridge. */
+  public double modelRidge() {
+    return modelRidge;
+  }
+
+  /** Whether the outer loss carries the model's ridge too. */
+  public boolean ridgeInOuter() {
+    return ridgeInOuter;
+  }
+
   /** The same problem at another λ. */
   public GlmBilevelProblem withLambda(double[] lambda) {
     return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter);

@@ -7,7 +7,7 @@ import org.apache.spark.ml.linalg.Vector;
  * Hessian-vector products. x is the model's parameter vector; a row's features a may be dense or
  * sparse.
  */
-public interface GlmLoss {
+public interface GlmLoss extends java.io.Serializable {
 
   /** Config name: logistic, softmax, least-squares. */
   String name();

@@ -6,7 +6,7 @@ package io.hypergrad.model;
  * depend on λ) or regularises x (feature-wise: every wᵢ = 1). The outer loss never depends on λ
  * here, so d = ∇_λ f = 0.
  */
-public interface HyperModel {
+public interface HyperModel extends java.io.Serializable {
 
   /** Config name: l2, l2-per-feature, instance-weights, biased-reg, hyper-cleaning. */
   String name();
