@@ -39,7 +39,7 @@ public final class EstimateJob {
   private EstimateJob() {}
 
   private static Set<String> knownKeys() {
-    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "error_every", "plan", "threads", "reference",
+    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "error_every", "plan", "partitions", "threads", "reference",
         "exact_max_p", "divergence_factor", "estimators"));
     keys.addAll(TaskFactory.KEYS);
     keys.addAll(GlmTask.KEYS);
@@ -64,6 +64,9 @@ public final class EstimateJob {
     int exactMaxP = cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P);
     double divergenceFactor = cfg.getDouble("divergence_factor", io.hypergrad.run.ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
     String plan = planOf(cfg);
+    log.println(cfg.getString("plan", "auto").equals("auto")
+        ? "plan auto → driver: every chain runs in this JVM; plan = distributed puts the oracle on the executors"
+        : "plan " + plan + " (as configured)");
     List<String> skipped = new ArrayList<>();
     List<EstimatorSpec> specs = EstimatorGrid.expand(cfg, iterations, skipped::add);
     if (!skipped.isEmpty()) {
@@ -71,7 +74,7 @@ public final class EstimateJob {
     }
 
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
-      Task built = TaskFactory.build(cfg, log);
+      Task built = TaskFactory.build(cfg, log, plan);
       StochasticLinearSystem system = built.system();
       String task = cfg.getString("name", baseName(options.conf()));
       String referenceName = referenceOf(cfg, system.p(), exactMaxP);
@@ -161,8 +164,9 @@ public final class EstimateJob {
     String plan = cfg.getString("plan", "auto");
     return switch (plan) {
       case "auto", "driver" -> "driver";
-      case "distributed", "chains" -> throw new InvalidConfigException(cfg.where("plan") + ": plan '" + plan
-          + "' runs on the Spark engine, which this build does not have yet; use plan = driver or auto");
+      case "distributed" -> "distributed";
+      case "chains" -> throw new InvalidConfigException(cfg.where("plan") + ": plan 'chains' is not built yet; use plan = "
+          + "driver, distributed or auto");
       default -> throw new InvalidConfigException(cfg.where("plan") + ": unknown plan '" + plan
           + "'; expected auto, driver, distributed or chains");
     };

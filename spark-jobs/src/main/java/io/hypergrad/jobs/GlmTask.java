@@ -57,6 +57,11 @@ public final class GlmTask {
   }
 
   public static Task build(JobConfig cfg, PrintStream log) {
+    return build(cfg, log, "driver");
+  }
+
+  /** As {@link #build(JobConfig, PrintStream)}, with the oracle on the executors for plan {@code distributed}. */
+  public static Task build(JobConfig cfg, PrintStream log, String plan) {
     long start = System.nanoTime();
     DataPreparation.Result data = load(cfg, log);
     GlmBilevelProblem problem = problem(cfg, data);
@@ -89,6 +94,18 @@ public final class GlmTask {
     info.put("inner_converged", inner.converged());
     info.put("inner_loss", problem.innerLoss(inner.x()));
     info.put("outer_loss", problem.outerLoss(inner.x()));
+    if (plan.equals("distributed")) {
+      int partitions = cfg.getPositiveInt("partitions", 4);
+      long start2 = System.nanoTime();
+      org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+          io.hypergrad.spark.SparkSessions.get().sparkContext());
+      io.hypergrad.spark.DistributedGlmSystem system = io.hypergrad.spark.DistributedGlmSystem.of(jsc, problem, inner.x(),
+          partitions);
+      log.printf(Locale.ROOT, "oracle: %d training rows in %d cached partitions on %s (%.1f s)%n", problem.train().size(),
+          partitions, jsc.master(), (System.nanoTime() - start2) / 1e9);
+      info.put("partitions", partitions);
+      return new Task(system, info);
+    }
     return new Task(problem.linearSystemAt(inner.x()), info);
   }
 

@@ -16,11 +16,15 @@ public final class TaskFactory {
 
   private TaskFactory() {}
 
-  public static Task build(JobConfig cfg, PrintStream log) {
+  /** Builds the task for the given execution plan ({@code driver} or {@code distributed}). */
+  public static Task build(JobConfig cfg, PrintStream log, String plan) {
     String task = cfg.getString("task", "synthetic");
+    if (plan.equals("distributed") && !task.equals("glm")) {
+      throw new InvalidConfigException(cfg.where("plan") + ": plan 'distributed' needs task = glm (a problem over data rows)");
+    }
     return switch (task) {
       case "synthetic" -> synthetic(cfg, log);
-      case "glm" -> GlmTask.build(cfg, log);
+      case "glm" -> GlmTask.build(cfg, log, plan);
       default -> throw new InvalidConfigException(cfg.where("task") + ": unknown task '" + task + "'; expected synthetic or glm");
     };
   }
