@@ -15,7 +15,8 @@ import java.util.StringJoiner;
  * @param tol      cg: stop when ‖A x − c‖ ≤ tol·‖c‖
  * @param maxIter  cg: iteration cap
  */
-public record EstimatorSpec(Method method, double scale, double alpha, StepSchedule schedule, double tol, int maxIter) {
+public record EstimatorSpec(Method method, double scale, double alpha, StepSchedule schedule, double tol, int maxIter)
+    implements java.io.Serializable {
 
   public static final double DEFAULT_CG_TOL = 1e-12;
 

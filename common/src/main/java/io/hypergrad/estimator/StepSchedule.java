@@ -8,7 +8,7 @@ import java.util.Map;
  * Step sizes lr_t (t = 0, 1, …) of the Krasnoselskii–Mann relaxation. Every schedule here is
  * non-increasing, so checking lr_0 ≤ 1 and lr_{T−1} > 0 checks 0 < lr_t ≤ 1 for the whole run.
  */
-public sealed interface StepSchedule {
+public sealed interface StepSchedule extends java.io.Serializable {
 
   double rate(long t);
 

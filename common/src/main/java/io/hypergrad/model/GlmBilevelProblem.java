@@ -8,7 +8,7 @@ import java.util.Arrays;
  * training rows, outer f(x) = (1/n_val)Σ ℓ(x) on the validation rows (plus (ρ_m/2)‖x‖² when
  * {@code ridgeInOuter}). ρ_m is the model's own fixed ridge (the paper's scale_reg).
  */
-public final class GlmBilevelProblem {
+public final class GlmBilevelProblem implements java.io.Serializable {
   /** Up to this many entries (256 MB), the linear system keeps a dense copy of the training rows for B·z. */
   private static final long DENSE_ROWS_LIMIT = 32L << 20;
 
@@ -133,51 +133,12 @@ public final class GlmBilevelProblem {
    */
   public double[] denseInnerHessian(double[] x) {
     int n = train.size();
-    int f = train.featureCount();
-    int k = loss.outputs();
-    double[] xm = denseTrainRows();
-    double[] h = new double[n * k * k];
-    double[] one = new double[k * k];
+    double[] w = new double[n];
     for (int i = 0; i < n; i++) {
-      loss.curvature(train.features()[i], train.labels()[i], x, one);
-      double w = hyper.weight(i) / n;
-      for (int m = 0; m < k * k; m++) {
-        h[i * k * k + m] = w * one[m];
-      }
+      w[i] = hyper.weight(i) / n;
     }
-    double[] result = new double[p * p];
-    double[] scaled = new double[n * f];
-    double[] block = new double[f * f];
-    for (int c = 0; c < k; c++) {
-      for (int e = c; e < k; e++) {
-        for (int j = 0; j < f; j++) {
-          for (int i = 0; i < n; i++) {
-            scaled[j * n + i] = h[i * k * k + c * k + e] * xm[j * n + i];
-          }
-        }
-        io.hypergrad.linalg.Blas.get().dgemm("T", "N", f, f, n, 1.0, xm, n, scaled, n, 0.0, block, f);
-        for (int col = 0; col < f; col++) {
-          for (int row = 0; row < f; row++) {
-            double v = block[col * f + row];
-            result[(e * f + col) * p + c * f + row] = v;
-            result[(c * f + row) * p + e * f + col] = v;
-          }
-        }
-      }
-    }
-    double[] unit = new double[p];
-    double[] column = new double[p];
-    for (int j = 0; j < p; j++) {
-      unit[j] = 1;
-      java.util.Arrays.fill(column, 0);
-      hyper.addRegularizerHessianProduct(unit, 1, column);
-      unit[j] = 0;
-      column[j] += modelRidge;
-      for (int r = 0; r < p; r++) {
-        result[j * p + r] += column[r];
-      }
-    }
-    return result;
+    return DenseGlmHessian.addRegularizer(hyper, modelRidge,
+        DenseGlmHessian.of(loss, train.features(), train.labels(), w, train.featureCount(), x));
   }
 
   /** f(x). */

@@ -9,7 +9,7 @@ import org.apache.spark.ml.linalg.Vector;
  * @param labels       one label per row
  * @param featureCount F, the length of every feature vector
  */
-public record LabeledRows(Vector[] features, double[] labels, int featureCount) {
+public record LabeledRows(Vector[] features, double[] labels, int featureCount) implements java.io.Serializable {
   public LabeledRows {
     if (features.length != labels.length) {
       throw new IllegalArgumentException(features.length + " feature rows but " + labels.length + " labels");

@@ -9,7 +9,7 @@ package io.hypergrad.oracle;
  * indices come from the high half of a 64×64-bit product (bias below n/2⁶³, negligible for any n
  * that fits in an int).
  */
-public final class CounterSampler {
+public final class CounterSampler implements java.io.Serializable {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
   private final long seed;

@@ -7,4 +7,4 @@ package io.hypergrad.run;
  * @param estimate the final hypergradient estimate v_T (length q)
  * @param seconds  wall time of the chain
  */
-public record ChainResult(double[] errors, double[] estimate, double seconds) {}
+public record ChainResult(double[] errors, double[] estimate, double seconds) implements java.io.Serializable {}

@@ -25,6 +25,28 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 final class DriverPlan {
   private DriverPlan() {}
 
+  /**
+   * One configuration's chains, given in seed order, reduced in that order: error mean/std and the
+   * seed-mean estimate. Every plan reduces through here, so plans agree bit for bit.
+   */
+  static LabelResult reduce(EstimatorSpec spec, List<ChainResult> perSeed, int every, int iterations, int q) {
+    double[][] errors = new double[perSeed.size()][];
+    double[] meanEstimate = new double[q];
+    double seconds = 0;
+    for (int s = 0; s < perSeed.size(); s++) {
+      ChainResult r = perSeed.get(s);
+      errors[s] = r.errors();
+      seconds += r.seconds();
+      for (int j = 0; j < q; j++) {
+        meanEstimate[j] += r.estimate()[j];
+      }
+    }
+    for (int j = 0; j < q; j++) {
+      meanEstimate[j] /= perSeed.size();
+    }
+    return new LabelResult(spec, ErrorSummary.of(errors, every, iterations), meanEstimate, seconds, Map.of());
+  }
+
   static List<LabelResult> run(StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs, int seeds,
       long baseSeed, int batch, int iterations, int every, int threads, double divergenceFactor, Progress progress) {
     ChainRunner runner = new ChainRunner(system, vStar, divergenceFactor);
@@ -63,21 +85,11 @@ final class DriverPlan {
       }
       List<LabelResult> results = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
-        double[][] errors = new double[seeds][];
-        double[] meanEstimate = new double[system.q()];
-        double seconds = 0;
+        List<ChainResult> perSeed = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
-          ChainResult r = futures.get(i).get(s).get();
-          errors[s] = r.errors();
-          seconds += r.seconds();
-          for (int j = 0; j < meanEstimate.length; j++) {
-            meanEstimate[j] += r.estimate()[j];
-          }
+          perSeed.add(futures.get(i).get(s).get());
         }
-        for (int j = 0; j < meanEstimate.length; j++) {
-          meanEstimate[j] /= seeds;
-        }
-        results.add(new LabelResult(specs.get(i), ErrorSummary.of(errors, every, iterations), meanEstimate, seconds, Map.of()));
+        results.add(reduce(specs.get(i), perSeed, every, iterations, system.q()));
       }
       return results;
     } catch (ExecutionException e) {

@@ -39,7 +39,7 @@ public final class EstimateJob {
   private EstimateJob() {}
 
   private static Set<String> knownKeys() {
-    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "error_every", "plan", "partitions", "threads", "reference",
+    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "error_every", "plan", "partitions", "chain_tasks", "threads", "reference",
         "exact_max_p", "divergence_factor", "estimators"));
     keys.addAll(TaskFactory.KEYS);
     keys.addAll(GlmTask.KEYS);
@@ -91,8 +91,17 @@ public final class EstimateJob {
       log.printf(Locale.ROOT, "plan %s: %d configurations × %d seeds × %d iterations (batch %d) on %d threads, BLAS %s%n",
           plan, iterative.size(), seeds, iterations, batch, threads, Blas.implementationName());
       Progress progress = new Progress(log, iterative.size() * seeds, iterations);
-      List<LabelResult> iterativeResults = DriverPlan.run(system, vStar, iterative, seeds, baseSeed, batch, iterations,
-          every, threads, divergenceFactor, progress);
+      List<LabelResult> iterativeResults;
+      if (plan.equals("chains")) {
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+            io.hypergrad.spark.SparkSessions.get().sparkContext());
+        int tasks = cfg.getPositiveInt("chain_tasks", 2 * jsc.defaultParallelism());
+        iterativeResults = ChainsPlan.run(jsc, (io.hypergrad.spark.DistributedGlmSystem) system, built.problem(), built.x(),
+            vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log);
+      } else {
+        iterativeResults = DriverPlan.run(system, vStar, iterative, seeds, baseSeed, batch, iterations, every, threads,
+            divergenceFactor, progress);
+      }
 
       List<LabelResult> results = new ArrayList<>();
       int next = 0;
@@ -165,8 +174,7 @@ public final class EstimateJob {
     return switch (plan) {
       case "auto", "driver" -> "driver";
       case "distributed" -> "distributed";
-      case "chains" -> throw new InvalidConfigException(cfg.where("plan") + ": plan 'chains' is not built yet; use plan = "
-          + "driver, distributed or auto");
+      case "chains" -> "chains";
       default -> throw new InvalidConfigException(cfg.where("plan") + ": unknown plan '" + plan
           + "'; expected auto, driver, distributed or chains");
     };

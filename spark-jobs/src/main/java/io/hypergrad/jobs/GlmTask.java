@@ -94,7 +94,7 @@ public final class GlmTask {
     info.put("inner_converged", inner.converged());
     info.put("inner_loss", problem.innerLoss(inner.x()));
     info.put("outer_loss", problem.outerLoss(inner.x()));
-    if (plan.equals("distributed")) {
+    if (plan.equals("distributed") || plan.equals("chains")) {
       int partitions = cfg.getPositiveInt("partitions", 4);
       long start2 = System.nanoTime();
       org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
@@ -104,9 +104,9 @@ public final class GlmTask {
       log.printf(Locale.ROOT, "oracle: %d training rows in %d cached partitions on %s (%.1f s)%n", problem.train().size(),
           partitions, jsc.master(), (System.nanoTime() - start2) / 1e9);
       info.put("partitions", partitions);
-      return new Task(system, info);
+      return new Task(system, info, problem, inner.x());
     }
-    return new Task(problem.linearSystemAt(inner.x()), info);
+    return new Task(problem.linearSystemAt(inner.x()), info, problem, inner.x());
   }
 
   static DataPreparation.Result load(JobConfig cfg, PrintStream log) {

@@ -19,8 +19,8 @@ public final class TaskFactory {
   /** Builds the task for the given execution plan ({@code driver} or {@code distributed}). */
   public static Task build(JobConfig cfg, PrintStream log, String plan) {
     String task = cfg.getString("task", "synthetic");
-    if (plan.equals("distributed") && !task.equals("glm")) {
-      throw new InvalidConfigException(cfg.where("plan") + ": plan 'distributed' needs task = glm (a problem over data rows)");
+    if (!plan.equals("driver") && !task.equals("glm")) {
+      throw new InvalidConfigException(cfg.where("plan") + ": plan '" + plan + "' needs task = glm (a problem over data rows)");
     }
     return switch (task) {
       case "synthetic" -> synthetic(cfg, log);

@@ -141,6 +141,18 @@ public final class DistributedGlmSystem implements StochasticLinearSystem {
     return d;
   }
 
+  /** The dense A for {@code exact}: per-partition dense loss Hessians, added in partition order, plus the regulariser. */
+  @Override
+  public double[] denseA() {
+    GlmLoss l = loss;
+    Broadcast<double[]> xb = x;
+    Broadcast<double[]> wb = weights;
+    int rowsTotal = n;
+    int f = featureCount;
+    double[] sum = sumInOrder(train.map(part -> part.denseHessian(l, xb.value(), wb.value(), rowsTotal, f)).collect(), p * p);
+    return io.hypergrad.model.DenseGlmHessian.addRegularizer(hyper, modelRidge, sum);
+  }
+
   @Override
   public void applyA(double[] v, double[] out) {
     product(null, v, 1, out);
@@ -186,6 +198,16 @@ public final class DistributedGlmSystem implements StochasticLinearSystem {
       System.arraycopy(slice, 0, out, at, slice.length);
       at += slice.length;
     }
+  }
+
+  /**
+   * One pass: the training rows drawn by chains 0 … chains−1 of {@code sampler} over
+   * {@code iterations} iterations (every row when {@code all}, as instance-weighted hyper-models
+   * need for B·z). Each partition draws the samples itself — they are a pure function of (seed,
+   * chain, t) — and keeps those that fall in its range.
+   */
+  public GatheredRows gather(io.hypergrad.oracle.CounterSampler sampler, int chains, int iterations, boolean all) {
+    return GatheredRows.concat(train.map(part -> part.sampled(sampler, chains, iterations, all)).collect());
   }
 
   /** Drops the cached rows and broadcasts. */

@@ -50,6 +50,15 @@ public final class RowPartition implements Serializable {
     return out;
   }
 
+  /** This partition's share of the dense loss Hessian: rows weighted weights[i]/divisor. */
+  double[] denseHessian(GlmLoss loss, double[] x, double[] weights, double divisor, int featureCount) {
+    double[] w = new double[labels.length];
+    for (int local = 0; local < labels.length; local++) {
+      w[local] = weights[start + local] / divisor;
+    }
+    return io.hypergrad.model.DenseGlmHessian.of(loss, features, labels, w, featureCount, x);
+  }
+
   /** Σ (1/divisor)·∇ℓᵢ over every row here, in order (length p). */
   double[] gradient(GlmLoss loss, double[] x, double divisor, int p) {
     double[] out = new double[p];
@@ -75,5 +84,45 @@ public final class RowPartition implements Serializable {
       out[local] = weightDerivatives[start + local] / n * dot;
     }
     return out;
+  }
+
+  /**
+   * The rows here that the sampler draws for chains 0 … chains−1 in iterations 0 … iterations−1
+   * (every row here when {@code all}), as (global index, row) in index order.
+   */
+  GatheredRows sampled(io.hypergrad.oracle.CounterSampler sampler, int chains, int iterations, boolean all) {
+    boolean[] drawn = new boolean[labels.length];
+    if (all) {
+      java.util.Arrays.fill(drawn, true);
+    } else {
+      int[] buf = sampler.newRowBuffer();
+      int end = start + labels.length;
+      for (int chain = 0; chain < chains; chain++) {
+        for (int t = 0; t < iterations; t++) {
+          sampler.rows(chain, t, buf);
+          for (int i : buf) {
+            if (i >= start && i < end) {
+              drawn[i - start] = true;
+            }
+          }
+        }
+      }
+    }
+    int count = 0;
+    for (boolean b : drawn) {
+      count += b ? 1 : 0;
+    }
+    int[] index = new int[count];
+    Vector[] f = new Vector[count];
+    double[] y = new double[count];
+    for (int local = 0, m = 0; local < labels.length; local++) {
+      if (drawn[local]) {
+        index[m] = start + local;
+        f[m] = features[local];
+        y[m] = labels[local];
+        m++;
+      }
+    }
+    return new GatheredRows(index, f, y);
   }
 }

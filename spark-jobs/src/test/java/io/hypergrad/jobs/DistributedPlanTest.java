@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** conf/adult-l2.conf (shortened) in plan distributed reproduces the driver plan's error curves. */
+/** conf/adult-l2.conf (shortened) in plans distributed and chains reproduces the driver plan's error curves. */
 class DistributedPlanTest {
   @TempDir
   Path dir;
@@ -37,7 +37,17 @@ class DistributedPlanTest {
     assertEquals(driver, errors("distributed", 1));
     // three partitions: one-row samples are still exact; only the full-batch passes (c, cg's v*)
     // are grouped differently, which moves the curves by rounding only
-    List<String> three = errors("distributed", 3);
+    assertClose(driver, errors("distributed", 3));
+  }
+
+  @Test
+  void chainsPlanReproducesTheDriverPlan() throws Exception {
+    List<String> driver = errors("driver", 1);
+    assertEquals(driver, errors("chains", 1));
+    assertClose(driver, errors("chains", 3));
+  }
+
+  private static void assertClose(List<String> driver, List<String> three) {
     assertEquals(driver.size(), three.size());
     List<String> worst = new ArrayList<>();
     double max = 0;

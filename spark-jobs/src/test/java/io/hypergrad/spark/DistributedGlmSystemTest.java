@@ -102,6 +102,7 @@ class DistributedGlmSystemTest {
         dist.applyA(z, full);
         check(expectFull, full, whole, at + ": full-batch A·v");
         check(local.c(), dist.c(), whole, at + ": c");
+        check(local.denseA(), dist.denseA(), whole, at + ": dense A");
         assertArrayEquals(local.d(), dist.d(), 0.0, at + ": d");
         double[] bz = new double[prob.hyperModel().q()];
         dist.applyB(z, bz);

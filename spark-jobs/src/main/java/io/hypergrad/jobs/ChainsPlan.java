@@ -1,0 +1,89 @@
+package io.hypergrad.jobs;
+
+import io.hypergrad.estimator.DivergenceException;
+import io.hypergrad.estimator.EstimatorSpec;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.output.LabelResult;
+import io.hypergrad.run.ChainResult;
+import io.hypergrad.run.ChainRunner;
+import io.hypergrad.spark.ChainContext;
+import io.hypergrad.spark.DistributedGlmSystem;
+import io.hypergrad.spark.GatheredRows;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The {@code chains} plan (DESIGN §3): one pass over the cached partitions gathers every training
+ * row any chain will draw (T·b rows per chain, the same rows for every configuration of a seed), the
+ * gathered rows are broadcast, and the (configuration, seed) chains run inside executor tasks, a
+ * contiguous group per task. Results come back in (configuration, seed) order and are reduced as the
+ * driver plan reduces them, so the two plans agree bit for bit.
+ */
+final class ChainsPlan {
+  private ChainsPlan() {}
+
+  /** A chain's outcome, or the divergence that stopped it (thrown again on the driver). */
+  private record Outcome(ChainResult result, String divergence, double safeScale) implements Serializable {}
+
+  /** The chains of one task: work items [from, to) of the (configuration, seed) list. */
+  private record Group(int from, int to) implements Serializable {}
+
+  static List<LabelResult> run(JavaSparkContext jsc, DistributedGlmSystem dist, GlmBilevelProblem problem, double[] x,
+      double[] vStar, List<EstimatorSpec> specs, int seeds, long baseSeed, int batch, int iterations, int every,
+      double divergenceFactor, int tasks, PrintStream log) {
+    long start = System.nanoTime();
+    CounterSampler sampler = new CounterSampler(baseSeed, dist.rowCount(), batch);
+    GatheredRows gathered = dist.gather(sampler, seeds, iterations, problem.hyperModel().instanceWise());
+    Broadcast<ChainContext> context = jsc.broadcast(new ChainContext(problem, x, dist.c(), dist.d(), gathered));
+    log.printf(Locale.ROOT, "chains plan: gathered %d of %d training rows in one pass (%.1f s); %d chains in %d tasks%n",
+        gathered.size(), dist.rowCount(), (System.nanoTime() - start) / 1e9, specs.size() * seeds, tasks);
+
+    int total = specs.size() * seeds;
+    List<Group> groups = new ArrayList<>();
+    for (int k = 0; k < tasks; k++) {
+      int from = (int) ((long) total * k / tasks);
+      int to = (int) ((long) total * (k + 1) / tasks);
+      if (to > from) {
+        groups.add(new Group(from, to));
+      }
+    }
+    double[] reference = vStar.clone();
+    List<EstimatorSpec> specList = List.copyOf(specs);
+    List<List<Outcome>> perGroup = jsc.parallelize(groups, groups.size()).map(group -> {
+      ChainRunner runner = new ChainRunner(context.value().system(), reference, divergenceFactor);
+      List<Outcome> out = new ArrayList<>();
+      for (int item = group.from(); item < group.to(); item++) {
+        try {
+          out.add(new Outcome(runner.run(specList.get(item / seeds), sampler, item % seeds, iterations, every), null, 0));
+        } catch (DivergenceException e) {
+          out.add(new Outcome(null, e.getMessage(), e.largestSafeScale()));
+        }
+      }
+      return out;
+    }).collect();
+
+    List<ChainResult> flat = new ArrayList<>(total);
+    for (List<Outcome> group : perGroup) {
+      for (Outcome o : group) {
+        if (o.divergence() != null) {
+          throw new DivergenceException(o.divergence(), o.safeScale());
+        }
+        flat.add(o.result());
+      }
+    }
+    context.destroy();
+    List<LabelResult> results = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      results.add(DriverPlan.reduce(specs.get(i), flat.subList(i * seeds, (i + 1) * seeds), every, iterations, dist.q()));
+    }
+    log.printf(Locale.ROOT, "chains plan: %d chains × %d iterations in %.1f s%n", total, iterations,
+        (System.nanoTime() - start) / 1e9);
+    return results;
+  }
+}
