@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Integration test on a real standalone cluster (run by .ci/run): starts a master and 2 workers on
+# this machine (deploy/local-cluster.sh; every executor its own JVM), submits `estimate` on the
+# shipped Adult data in plan `distributed`, checks the error curves equal a local[2] run of the same
+# config, then submits it again, kills one executor JVM (kill -9) mid-job and checks the job still
+# finishes with the same curves. Exits non-zero on any difference.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+WORK="$(mktemp -d)"
+trap 'deploy/local-cluster.sh stop || true' EXIT
+
+JOB=(estimate --conf conf/adult-l2.conf --set plan=distributed --set partitions=4 --set iterations=150 --set seeds=2
+  --set reference=cg --set 'estimators=[{method=neumann},{method=mixed-fp-km,alpha=0.95,schedule=linear,eta0=20,t0=50},{method=cg}]')
+
+echo "== local[2]"
+HYPERGRAD_JAVA_OPTS="-Dspark.master=local[2]" bin/hypergrad "${JOB[@]}" --out "$WORK/local" > "$WORK/local.log" 2>&1 \
+  || { cat "$WORK/local.log"; exit 1; }
+
+MASTER="$(deploy/local-cluster.sh start 2)"
+echo "== $MASTER"
+start=$(date +%s)
+deploy/submit.sh --master "$MASTER" --executor-memory 1g -- "${JOB[@]}" --out "$WORK/cluster" > "$WORK/cluster.log" 2>&1 \
+  || { cat "$WORK/cluster.log"; exit 1; }
+echo "cluster run: $(( $(date +%s) - start )) s"
+cmp "$WORK/local/errors.csv" "$WORK/cluster/errors.csv"
+cmp "$WORK/local/hypergradient.json" "$WORK/cluster/hypergradient.json"
+echo "cluster result = local[2] result"
+
+echo "== again, killing an executor mid-job"
+deploy/submit.sh --master "$MASTER" --executor-memory 1g -- "${JOB[@]}" --out "$WORK/killed" > "$WORK/killed.log" 2>&1 &
+job=$!
+for _ in $(seq 1 120); do
+  grep -q "^plan distributed:" "$WORK/killed.log" && break
+  sleep 0.5
+done
+sleep 3
+victim="$(pgrep -f 'org.apache.spark.executor.CoarseGrainedExecutorBackend' | head -n 1 || true)"
+[ -n "$victim" ] || { echo "no executor JVM found to kill" >&2; cat "$WORK/killed.log"; exit 1; }
+kill -9 "$victim"
+echo "killed executor JVM $victim"
+if ! wait "$job"; then
+  cat "$WORK/killed.log"
+  exit 1
+fi
+grep -q "wrote " "$WORK/killed.log"
+cmp "$WORK/local/errors.csv" "$WORK/killed/errors.csv"
+echo "the job survived the lost executor with the same result"
+grep -h "Lost executor\|Removed executor\|Executor.*exited\|lost" "$WORK/killed.log" | head -n 3 || true
