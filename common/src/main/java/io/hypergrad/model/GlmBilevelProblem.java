@@ -8,7 +8,7 @@ import java.util.Arrays;
  * training rows, outer f(x) = (1/n_val)Σ ℓ(x) on the validation rows (plus (ρ_m/2)‖x‖² when
  * {@code ridgeInOuter}). ρ_m is the model's own fixed ridge (the paper's scale_reg).
  */
-public final class GlmBilevelProblem implements java.io.Serializable {
+public final class GlmBilevelProblem implements InnerObjective, java.io.Serializable {
   /** Up to this many entries (256 MB), the linear system keeps a dense copy of the training rows for B·z. */
   private static final long DENSE_ROWS_LIMIT = 32L << 20;
 
@@ -49,6 +49,7 @@ public final class GlmBilevelProblem implements java.io.Serializable {
     }
   }
 
+  @Override
   public int p() {
     return p;
   }
@@ -82,6 +83,21 @@ public final class GlmBilevelProblem implements java.io.Serializable {
   /** The same problem at another λ. */
   public GlmBilevelProblem withLambda(double[] lambda) {
     return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter);
+  }
+
+  @Override
+  public double value(double[] x) {
+    return innerLoss(x);
+  }
+
+  @Override
+  public void gradient(double[] x, double[] out) {
+    innerGradient(x, out);
+  }
+
+  @Override
+  public void hessianProduct(double[] x, double[] v, double[] out) {
+    innerHessianProduct(x, null, v, 1, out);
   }
 
   /** g(x, λ). */

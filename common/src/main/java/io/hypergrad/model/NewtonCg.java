@@ -23,15 +23,15 @@ public final class NewtonCg {
   public record Result(double[] x, double gradNorm, double startNorm, int iterations, boolean converged) {}
 
   /** Minimises g from x0 until ‖∇g‖ ≤ tol·‖∇g(x0)‖ (or ≤ 1e-15·scale, floating point's floor) or maxIter steps. */
-  public static Result solve(GlmBilevelProblem problem, double[] x0, double tol, int maxIter) {
+  public static Result solve(InnerObjective problem, double[] x0, double tol, int maxIter) {
     int p = problem.p();
     double[] x = x0.clone();
     double[] grad = new double[p];
-    problem.innerGradient(x, grad);
+    problem.gradient(x, grad);
     double startNorm = Blas.norm(grad);
     double target = Math.max(tol * startNorm, 1e-15);
     double norm = startNorm;
-    double value = problem.innerLoss(x);
+    double value = problem.value(x);
     int it = 0;
     while (norm > target && it < maxIter) {
       double forcing = Math.min(0.5, Math.sqrt(norm));
@@ -40,7 +40,7 @@ public final class NewtonCg {
         negGrad[j] = -negGrad[j];
       }
       final double[] at = x;
-      DirectSolution dir = ConjugateGradient.solve((v, out) -> problem.innerHessianProduct(at, null, v, 1, out), negGrad,
+      DirectSolution dir = ConjugateGradient.solve((v, out) -> problem.hessianProduct(at, v, out), negGrad,
           forcing, Math.max(10, 2 * p));
       double[] step = dir.x();
       double slope = Blas.dot(grad, step);
@@ -51,7 +51,7 @@ public final class NewtonCg {
         for (int j = 0; j < p; j++) {
           trial[j] = x[j] + t * step[j];
         }
-        trialValue = problem.innerLoss(trial);
+        trialValue = problem.value(trial);
         if (trialValue <= value + 1e-4 * t * slope || t < 1e-10) {
           break;
         }
@@ -59,7 +59,7 @@ public final class NewtonCg {
       }
       x = trial;
       value = trialValue;
-      problem.innerGradient(x, grad);
+      problem.gradient(x, grad);
       double next = Blas.norm(grad);
       it++;
       if (t < 1e-10 && next >= norm) {

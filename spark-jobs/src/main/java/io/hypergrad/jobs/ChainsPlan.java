@@ -2,7 +2,6 @@ package io.hypergrad.jobs;
 
 import io.hypergrad.estimator.DivergenceException;
 import io.hypergrad.estimator.EstimatorSpec;
-import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.oracle.CounterSampler;
 import io.hypergrad.output.LabelResult;
 import io.hypergrad.run.ChainResult;
@@ -34,13 +33,12 @@ final class ChainsPlan {
   /** The chains of one task: work items [from, to) of the (configuration, seed) list. */
   private record Group(int from, int to) implements Serializable {}
 
-  static List<LabelResult> run(JavaSparkContext jsc, DistributedGlmSystem dist, GlmBilevelProblem problem, double[] x,
-      double[] vStar, List<EstimatorSpec> specs, int seeds, long baseSeed, int batch, int iterations, int every,
+  static List<LabelResult> run(JavaSparkContext jsc, DistributedGlmSystem dist, double[] vStar, List<EstimatorSpec> specs, int seeds, long baseSeed, int batch, int iterations, int every,
       double divergenceFactor, int tasks, PrintStream log) {
     long start = System.nanoTime();
     CounterSampler sampler = new CounterSampler(baseSeed, dist.rowCount(), batch);
-    GatheredRows gathered = dist.gather(sampler, seeds, iterations, problem.hyperModel().instanceWise());
-    Broadcast<ChainContext> context = jsc.broadcast(new ChainContext(problem, x, dist.c(), dist.d(), gathered));
+    GatheredRows gathered = dist.gather(sampler, seeds, iterations, dist.problem().hyperModel().instanceWise());
+    Broadcast<ChainContext> context = jsc.broadcast(new ChainContext(dist, gathered));
     log.printf(Locale.ROOT, "chains plan: gathered %d of %d training rows in one pass (%.1f s); %d chains in %d tasks%n",
         gathered.size(), dist.rowCount(), (System.nanoTime() - start) / 1e9, specs.size() * seeds, tasks);
 

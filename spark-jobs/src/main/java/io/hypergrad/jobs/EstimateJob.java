@@ -96,8 +96,7 @@ public final class EstimateJob {
         org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
             io.hypergrad.spark.SparkSessions.get().sparkContext());
         int tasks = cfg.getPositiveInt("chain_tasks", 2 * jsc.defaultParallelism());
-        iterativeResults = ChainsPlan.run(jsc, (io.hypergrad.spark.DistributedGlmSystem) system, built.problem(), built.x(),
-            vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log);
+        iterativeResults = ChainsPlan.run(jsc, (io.hypergrad.spark.DistributedGlmSystem) system, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log);
       } else {
         iterativeResults = DriverPlan.run(system, vStar, iterative, seeds, baseSeed, batch, iterations, every, threads,
             divergenceFactor, progress);

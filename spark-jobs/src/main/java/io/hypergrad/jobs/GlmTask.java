@@ -7,6 +7,7 @@ import io.hypergrad.model.BiasedRegularizationHyperModel;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.HyperModel;
+import io.hypergrad.model.InnerObjective;
 import io.hypergrad.model.InstanceWeightHyperModel;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.NewtonCg;
@@ -14,7 +15,10 @@ import io.hypergrad.model.PerFeatureRidgeHyperModel;
 import io.hypergrad.model.RidgeHyperModel;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.spark.DistributedGlmProblem;
 import io.hypergrad.spark.PreparedData;
+import io.hypergrad.spark.SparkSessions;
+import org.apache.spark.api.java.JavaSparkContext;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -69,10 +73,23 @@ public final class GlmTask {
         problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
         data.featureCount(), problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
 
+    boolean onSpark = plan.equals("distributed") || plan.equals("chains");
+    DistributedGlmProblem distributed = null;
+    if (onSpark) {
+      int partitions = cfg.getPositiveInt("partitions", 4);
+      long start2 = System.nanoTime();
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
+      distributed = DistributedGlmProblem.of(jsc, problem, partitions);
+      log.printf(Locale.ROOT, "oracle: %d training rows in %d cached partitions on %s (%.1f s)%n", problem.train().size(),
+          partitions, jsc.master(), (System.nanoTime() - start2) / 1e9);
+    }
+    // the inner solve runs where the rows are: one pass per loss, gradient and Hessian-vector product on Spark
+    InnerObjective objective = onSpark ? distributed : problem;
+
     double tol = cfg.getDouble("problem.inner_tol", 1e-9);
     int maxIter = cfg.getPositiveInt("problem.inner_max_iter", 100);
     long solveStart = System.nanoTime();
-    NewtonCg.Result inner = NewtonCg.solve(problem, new double[problem.p()], tol, maxIter);
+    NewtonCg.Result inner = NewtonCg.solve(objective, new double[problem.p()], tol, maxIter);
     double solveSeconds = (System.nanoTime() - solveStart) / 1e9;
     double relative = inner.gradNorm() / inner.startNorm();
     if (inner.converged()) {
@@ -92,19 +109,11 @@ public final class GlmTask {
     info.put("inner_steps", inner.iterations());
     info.put("inner_grad_norm", inner.gradNorm());
     info.put("inner_converged", inner.converged());
-    info.put("inner_loss", problem.innerLoss(inner.x()));
-    info.put("outer_loss", problem.outerLoss(inner.x()));
-    if (plan.equals("distributed") || plan.equals("chains")) {
-      int partitions = cfg.getPositiveInt("partitions", 4);
-      long start2 = System.nanoTime();
-      org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
-          io.hypergrad.spark.SparkSessions.get().sparkContext());
-      io.hypergrad.spark.DistributedGlmSystem system = io.hypergrad.spark.DistributedGlmSystem.of(jsc, problem, inner.x(),
-          partitions);
-      log.printf(Locale.ROOT, "oracle: %d training rows in %d cached partitions on %s (%.1f s)%n", problem.train().size(),
-          partitions, jsc.master(), (System.nanoTime() - start2) / 1e9);
-      info.put("partitions", partitions);
-      return new Task(system, info, problem, inner.x());
+    info.put("inner_loss", objective.value(inner.x()));
+    info.put("outer_loss", onSpark ? distributed.outerLoss(inner.x()) : problem.outerLoss(inner.x()));
+    if (onSpark) {
+      info.put("partitions", distributed.partitions());
+      return new Task(distributed.linearSystemAt(inner.x()), info, problem, inner.x());
     }
     return new Task(problem.linearSystemAt(inner.x()), info, problem, inner.x());
   }

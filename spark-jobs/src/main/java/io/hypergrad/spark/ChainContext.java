@@ -28,15 +28,16 @@ public final class ChainContext implements Serializable {
   private final double[] d;
   private final GatheredRows rows;
 
-  public ChainContext(GlmBilevelProblem problem, double[] x, double[] c, double[] d, GatheredRows rows) {
+  public ChainContext(DistributedGlmSystem system, GatheredRows rows) {
+    DistributedGlmProblem problem = system.problem();
     this.loss = problem.loss();
     this.hyper = problem.hyperModel();
     this.modelRidge = problem.modelRidge();
-    this.featureCount = problem.train().featureCount();
-    this.rowCount = problem.train().size();
-    this.x = x.clone();
-    this.c = c.clone();
-    this.d = d.clone();
+    this.featureCount = problem.featureCount();
+    this.rowCount = problem.rowCount();
+    this.x = system.x();
+    this.c = system.c().clone();
+    this.d = system.d().clone();
     this.rows = rows;
   }
 

@@ -59,6 +59,24 @@ public final class RowPartition implements Serializable {
     return io.hypergrad.model.DenseGlmHessian.of(loss, features, labels, w, featureCount, x);
   }
 
+  /** Σ weights[i]·ℓᵢ(x) over every row here, in order. */
+  double weightedLoss(GlmLoss loss, double[] x, double[] weights) {
+    double s = 0;
+    for (int local = 0; local < labels.length; local++) {
+      s += (weights == null ? 1.0 : weights[start + local]) * loss.loss(features[local], labels[local], x);
+    }
+    return s;
+  }
+
+  /** Σ (weights[i]/divisor)·∇ℓᵢ(x) over every row here, in order (length p). */
+  double[] weightedGradient(GlmLoss loss, double[] x, double[] weights, double divisor, int p) {
+    double[] out = new double[p];
+    for (int local = 0; local < labels.length; local++) {
+      loss.addGradient(features[local], labels[local], x, weights[start + local] / divisor, out);
+    }
+    return out;
+  }
+
   /** Σ (1/divisor)·∇ℓᵢ over every row here, in order (length p). */
   double[] gradient(GlmLoss loss, double[] x, double divisor, int p) {
     double[] out = new double[p];

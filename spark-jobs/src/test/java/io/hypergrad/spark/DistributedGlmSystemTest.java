@@ -1,6 +1,7 @@
 package io.hypergrad.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.linalg.Blas;
@@ -90,7 +91,8 @@ class DistributedGlmSystemTest {
       local.applyA(z, expectFull);
 
       for (int partitions : new int[] {1, 3, 4}) {
-        DistributedGlmSystem dist = DistributedGlmSystem.of(jsc, prob, x, partitions);
+        DistributedGlmProblem distProblem = DistributedGlmProblem.of(jsc, prob, partitions);
+        DistributedGlmSystem dist = distProblem.linearSystemAt(x);
         String at = what + ", " + partitions + " partitions";
         boolean whole = partitions == 1;
         double[] got = new double[2 * p];
@@ -108,7 +110,15 @@ class DistributedGlmSystemTest {
         dist.applyB(z, bz);
         // B·z is computed per row, so no sum is split: bit-identical for any partitioning
         assertArrayEquals(bzLocal, bz, 0.0, at + ": B·z");
+        // the inner objective's passes too
+        assertEquals(prob.innerLoss(z), distProblem.value(z), whole ? 0.0 : 1e-12 * Math.abs(prob.innerLoss(z)), at + ": g");
+        double[] g = new double[p];
+        double[] gd = new double[p];
+        prob.innerGradient(z, g);
+        distProblem.gradient(z, gd);
+        check(g, gd, whole, at + ": ∇g");
         dist.release();
+        distProblem.release();
       }
     }
   }
