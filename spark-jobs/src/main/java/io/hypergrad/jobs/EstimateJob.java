@@ -64,9 +64,6 @@ public final class EstimateJob {
     int exactMaxP = cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P);
     double divergenceFactor = cfg.getDouble("divergence_factor", io.hypergrad.run.ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
     String plan = planOf(cfg);
-    log.println(cfg.getString("plan", "auto").equals("auto")
-        ? "plan auto → driver: every chain runs in this JVM; plan = distributed puts the oracle on the executors"
-        : "plan " + plan + " (as configured)");
     List<String> skipped = new ArrayList<>();
     List<EstimatorSpec> specs = EstimatorGrid.expand(cfg, iterations, skipped::add);
     if (!skipped.isEmpty()) {
@@ -75,6 +72,7 @@ public final class EstimateJob {
 
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
       Task built = TaskFactory.build(cfg, log, plan);
+      plan = built.plan();
       StochasticLinearSystem system = built.system();
       String task = cfg.getString("name", baseName(options.conf()));
       String referenceName = referenceOf(cfg, system.p(), exactMaxP);
@@ -171,7 +169,8 @@ public final class EstimateJob {
   private static String planOf(JobConfig cfg) {
     String plan = cfg.getString("plan", "auto");
     return switch (plan) {
-      case "auto", "driver" -> "driver";
+      case "auto" -> "auto";
+      case "driver" -> "driver";
       case "distributed" -> "distributed";
       case "chains" -> "chains";
       default -> throw new InvalidConfigException(cfg.where("plan") + ": unknown plan '" + plan

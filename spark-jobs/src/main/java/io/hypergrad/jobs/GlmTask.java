@@ -73,6 +73,7 @@ public final class GlmTask {
         problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
         data.featureCount(), problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
 
+    plan = resolvePlan(plan, problem, cfg.getPositiveInt("batch", 1), log);
     boolean onSpark = plan.equals("distributed") || plan.equals("chains");
     DistributedGlmProblem distributed = null;
     if (onSpark) {
@@ -113,9 +114,36 @@ public final class GlmTask {
     info.put("outer_loss", onSpark ? distributed.outerLoss(inner.x()) : problem.outerLoss(inner.x()));
     if (onSpark) {
       info.put("partitions", distributed.partitions());
-      return new Task(distributed.linearSystemAt(inner.x()), info, problem, inner.x());
+      return new Task(distributed.linearSystemAt(inner.x()), info, problem, inner.x(), plan);
     }
-    return new Task(problem.linearSystemAt(inner.x()), info, problem, inner.x());
+    return new Task(problem.linearSystemAt(inner.x()), info, problem, inner.x(), plan);
+  }
+
+  /** Rows of training data (bytes of feature values) up to which plan auto stays in the driver. */
+  static final long DRIVER_PLAN_MAX_BYTES = 256L << 20;
+
+  /** Plan auto, decided by size: the driver while the rows are small, else distributed for large minibatches, else chains. */
+  static String resolvePlan(String plan, GlmBilevelProblem problem, int batch, PrintStream log) {
+    if (!plan.equals("auto")) {
+      log.printf(Locale.ROOT, "plan %s (as configured)%n", plan);
+      return plan;
+    }
+    long bytes = 8L * problem.train().size() * problem.train().featureCount();
+    String chosen;
+    String why;
+    if (bytes <= DRIVER_PLAN_MAX_BYTES) {
+      chosen = "driver";
+      why = String.format(Locale.ROOT, "the training rows (%.0f MB) fit this JVM comfortably (≤ %d MB)", bytes / 1e6,
+          DRIVER_PLAN_MAX_BYTES >> 20);
+    } else if (batch >= 1000) {
+      chosen = "distributed";
+      why = "large rows and minibatches of " + batch + ": one pass over the partitions per iteration";
+    } else {
+      chosen = "chains";
+      why = "large rows and small minibatches (" + batch + "): gather the sampled rows once, run the chains in executor tasks";
+    }
+    log.printf(Locale.ROOT, "plan auto → %s: %s%n", chosen, why);
+    return chosen;
   }
 
   static DataPreparation.Result load(JobConfig cfg, PrintStream log) {
