@@ -20,6 +20,7 @@ import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,19 +45,25 @@ public final class GlmTask {
   public static GlmBilevelProblem problem(JobConfig cfg, DataPreparation.Result data) {
     LabeledRows train = rows(data.split("train"), data.featureCount());
     LabeledRows val = rows(data.split("val"), data.featureCount());
-    String model = cfg.getString("problem.model", "logistic");
-    GlmLoss loss;
+    GlmLoss loss = loss(cfg, data.classes());
     try {
-      loss = GlmLoss.named(model, data.classes());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(cfg.where("problem.model") + ": " + e.getMessage(), e);
-    }
-    int p = loss.parameterCount(data.featureCount());
-    try {
-      HyperModel hyper = hyperModel(cfg, p, train.size());
+      HyperModel hyper = hyperModel(cfg, loss.parameterCount(data.featureCount()), train.size());
       return new GlmBilevelProblem(loss, hyper, train, val, cfg.getDouble("problem.model_ridge", 0), false);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static GlmLoss loss(JobConfig cfg, int classes) {
+    String model = cfg.getString("problem.model", "logistic");
+    try {
+      if (model.equals("logistic") && classes != 2) {
+        throw new IllegalArgumentException("logistic regression needs 2 classes (labels 0/1); the data has "
+            + (classes == 0 ? "a continuous label" : classes + " classes"));
+      }
+      return GlmLoss.named(model, classes);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("problem.model") + ": " + e.getMessage(), e);
     }
   }
 
@@ -64,33 +71,75 @@ public final class GlmTask {
     return build(cfg, log, "driver");
   }
 
-  /** As {@link #build(JobConfig, PrintStream)}, with the oracle on the executors for plan {@code distributed}. */
+  /**
+   * As {@link #build(JobConfig, PrintStream)} for an execution plan: {@code driver}, {@code
+   * distributed} or {@code chains} (the rows on Spark executors), or {@code auto}. A prepared
+   * dataset on a Spark plan goes from Parquet straight into the executors' partitions.
+   */
   public static Task build(JobConfig cfg, PrintStream log, String plan) {
     long start = System.nanoTime();
+    int batch = cfg.getPositiveInt("batch", 1);
+    int partitions = cfg.getPositiveInt("partitions", 4);
+    if (DataConfig.isPrepared(cfg)) {
+      Path dir = DataConfig.prepared(cfg);
+      Map<String, Object> meta;
+      try {
+        meta = PreparedData.metadata(dir);
+      } catch (IOException e) {
+        throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
+      }
+      int features = ((Number) meta.get("features")).intValue();
+      plan = resolvePlan(plan, PreparedData.count(meta, "train"), features, batch, log);
+      if (onSpark(plan)) {
+        GlmLoss loss = loss(cfg, ((Number) meta.get("classes")).intValue());
+        int n = PreparedData.count(meta, "train");
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
+        DistributedGlmProblem distributed;
+        try {
+          HyperModel hyper = hyperModel(cfg, loss.parameterCount(features), n);
+          distributed = DistributedGlmProblem.of(jsc, PreparedData.partitions(dir, "train", partitions),
+              PreparedData.partitions(dir, "val", partitions), features, loss, hyper, cfg.getDouble("problem.model_ridge", 0),
+              false);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
+        }
+        log.printf(Locale.ROOT, "task glm: %s + %s on %d training rows read from %s into %d partitions on %s, %d features → "
+            + "p = %d, q = %d (%.1f s)%n", loss.name(), distributed.hyperModel().name(), n, dir, partitions, jsc.master(),
+            features, distributed.p(), distributed.hyperModel().q(), (System.nanoTime() - start) / 1e9);
+        return solve(cfg, log, plan, distributed, null, distributed.validationCount());
+      }
+    }
     DataPreparation.Result data = load(cfg, log);
     GlmBilevelProblem problem = problem(cfg, data);
     log.printf(Locale.ROOT, "task glm: %s + %s on %d training / %d validation rows, %d features → p = %d, q = %d (%.1f s)%n",
         problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
         data.featureCount(), problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
-
-    plan = resolvePlan(plan, problem, cfg.getPositiveInt("batch", 1), log);
-    boolean onSpark = plan.equals("distributed") || plan.equals("chains");
-    DistributedGlmProblem distributed = null;
-    if (onSpark) {
-      int partitions = cfg.getPositiveInt("partitions", 4);
+    plan = resolvePlan(plan, problem.train().size(), problem.train().featureCount(), batch, log);
+    if (onSpark(plan)) {
       long start2 = System.nanoTime();
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
-      distributed = DistributedGlmProblem.of(jsc, problem, partitions);
+      DistributedGlmProblem distributed = DistributedGlmProblem.of(jsc, problem, partitions);
       log.printf(Locale.ROOT, "oracle: %d training rows in %d cached partitions on %s (%.1f s)%n", problem.train().size(),
           partitions, jsc.master(), (System.nanoTime() - start2) / 1e9);
+      return solve(cfg, log, plan, distributed, problem, problem.validation().size());
     }
-    // the inner solve runs where the rows are: one pass per loss, gradient and Hessian-vector product on Spark
-    InnerObjective objective = onSpark ? distributed : problem;
+    return solve(cfg, log, plan, problem, problem, problem.validation().size());
+  }
 
+  private static boolean onSpark(String plan) {
+    return plan.equals("distributed") || plan.equals("chains");
+  }
+
+  /**
+   * The inner solve, where the rows are (on Spark: one pass per loss, gradient and Hessian-vector
+   * product), then the hypergradient's linear system at x*.
+   */
+  private static Task solve(JobConfig cfg, PrintStream log, String plan, InnerObjective objective, GlmBilevelProblem problem,
+      int nVal) {
     double tol = cfg.getDouble("problem.inner_tol", 1e-9);
     int maxIter = cfg.getPositiveInt("problem.inner_max_iter", 100);
     long solveStart = System.nanoTime();
-    NewtonCg.Result inner = NewtonCg.solve(objective, new double[problem.p()], tol, maxIter);
+    NewtonCg.Result inner = NewtonCg.solve(objective, new double[objective.p()], tol, maxIter);
     double solveSeconds = (System.nanoTime() - solveStart) / 1e9;
     double relative = inner.gradNorm() / inner.startNorm();
     if (inner.converged()) {
@@ -101,18 +150,19 @@ public final class GlmTask {
           + "‖∇ₓg‖ = %.3e (%.1e relative); the reference v* is exact for this x, not for x*(λ)%n", tol, inner.iterations(),
           inner.gradNorm(), relative);
     }
+    DistributedGlmProblem distributed = objective instanceof DistributedGlmProblem d ? d : null;
     Map<String, Object> info = new LinkedHashMap<>();
-    info.put("model", problem.loss().name());
-    info.put("hyper_model", problem.hyperModel().name());
-    info.put("n_train", problem.train().size());
-    info.put("n_val", problem.validation().size());
-    info.put("features", data.featureCount());
+    info.put("model", distributed != null ? distributed.loss().name() : problem.loss().name());
+    info.put("hyper_model", distributed != null ? distributed.hyperModel().name() : problem.hyperModel().name());
+    info.put("n_train", distributed != null ? distributed.rowCount() : problem.train().size());
+    info.put("n_val", nVal);
+    info.put("features", distributed != null ? distributed.featureCount() : problem.train().featureCount());
     info.put("inner_steps", inner.iterations());
     info.put("inner_grad_norm", inner.gradNorm());
     info.put("inner_converged", inner.converged());
     info.put("inner_loss", objective.value(inner.x()));
-    info.put("outer_loss", onSpark ? distributed.outerLoss(inner.x()) : problem.outerLoss(inner.x()));
-    if (onSpark) {
+    info.put("outer_loss", distributed != null ? distributed.outerLoss(inner.x()) : problem.outerLoss(inner.x()));
+    if (distributed != null) {
       info.put("partitions", distributed.partitions());
       return new Task(distributed.linearSystemAt(inner.x()), info, problem, inner.x(), plan);
     }
@@ -123,12 +173,12 @@ public final class GlmTask {
   static final long DRIVER_PLAN_MAX_BYTES = 256L << 20;
 
   /** Plan auto, decided by size: the driver while the rows are small, else distributed for large minibatches, else chains. */
-  static String resolvePlan(String plan, GlmBilevelProblem problem, int batch, PrintStream log) {
+  static String resolvePlan(String plan, int rows, int features, int batch, PrintStream log) {
     if (!plan.equals("auto")) {
       log.printf(Locale.ROOT, "plan %s (as configured)%n", plan);
       return plan;
     }
-    long bytes = 8L * problem.train().size() * problem.train().featureCount();
+    long bytes = 8L * rows * features;
     String chosen;
     String why;
     if (bytes <= DRIVER_PLAN_MAX_BYTES) {

@@ -135,6 +135,10 @@ public final class DistributedGlmProblem implements InnerObjective {
     return partitions;
   }
 
+  public int validationCount() {
+    return nVal;
+  }
+
   public GlmLoss loss() {
     return loss;
   }

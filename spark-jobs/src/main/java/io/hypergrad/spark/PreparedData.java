@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -19,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * The on-disk form of prepared data: one Parquet directory per split ({@code train/}, {@code val/},
@@ -60,13 +63,49 @@ public final class PreparedData {
     SummaryJson.mapper().writeValue(dir.resolve(METADATA).toFile(), data.metadata());
   }
 
-  /** Reads a {@code prepare} output back, on the job's SparkSession. */
-  public static DataPreparation.Result read(Path dir) throws IOException {
+  /** A prepare output's metadata.json. */
+  public static Map<String, Object> metadata(Path dir) throws IOException {
     Path metaFile = dir.resolve(METADATA);
     if (!Files.isRegularFile(metaFile)) {
       throw new IOException(dir + " is not a prepare output: no " + METADATA);
     }
-    Map<String, Object> meta = SummaryJson.mapper().readValue(metaFile.toFile(), new TypeReference<Map<String, Object>>() {});
+    return SummaryJson.mapper().readValue(metaFile.toFile(), new TypeReference<Map<String, Object>>() {});
+  }
+
+  /** A split's row count, from metadata.json. */
+  public static int count(Map<String, Object> meta, String split) {
+    Object counts = meta.get("counts");
+    return counts instanceof Map<?, ?> m && m.get(split) instanceof Number num ? num.intValue() : 0;
+  }
+
+  /**
+   * A split read straight into contiguous {@link RowPartition}s on the executors (nothing of size n
+   * on the driver): rows in id order, numbered 0 … n−1 by {@code zipWithIndex}, shuffled into
+   * {@code partitions} ranges of consecutive numbers.
+   */
+  public static JavaRDD<RowPartition> partitions(Path dir, String split, int partitions) {
+    SparkSession spark = SparkSessions.get();
+    Dataset<Row> df = spark.read().parquet(dir.resolve(split).toString()).select("id", "label", "features").orderBy("id");
+    JavaPairRDD<Long, Tuple2<Double, Vector>> numbered = df.javaRDD().zipWithIndex()
+        .mapToPair(t -> new Tuple2<>(t._2(), new Tuple2<>(t._1().getDouble(1), (Vector) t._1().getAs(2))));
+    long n = numbered.count();
+    return numbered.partitionBy(new ContiguousPartitioner(partitions, n)).mapPartitionsWithIndex((k, it) -> {
+      List<Tuple2<Long, Tuple2<Double, Vector>>> rows = new ArrayList<>();
+      it.forEachRemaining(rows::add);
+      rows.sort((a, b) -> Long.compare(a._1(), b._1()));
+      Vector[] f = new Vector[rows.size()];
+      double[] y = new double[rows.size()];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = rows.get(i)._2()._2();
+        y[i] = rows.get(i)._2()._1();
+      }
+      return List.of(new RowPartition((int) ContiguousPartitioner.from(k, partitions, n), f, y)).iterator();
+    }, true);
+  }
+
+  /** Reads a {@code prepare} output back into the driver, on the job's SparkSession. */
+  public static DataPreparation.Result read(Path dir) throws IOException {
+    Map<String, Object> meta = metadata(dir);
     int features = ((Number) meta.get("features")).intValue();
     int classes = ((Number) meta.get("classes")).intValue();
     SparkSession spark = SparkSessions.get();

@@ -116,6 +116,17 @@ class PrepareJobTest {
       assertEquals(a.get(i).get("final_error_mean").asDouble(), b.get(i).get("final_error_mean").asDouble(), 0.0);
     }
     assertEquals(Files.readString(raw.resolve("hypergradient.json")), Files.readString(fromParquet.resolve("hypergradient.json")));
+
+    // on the Spark plans the Parquet rows go straight into the executors' partitions: same result
+    Path onExecutors = dir.resolve("parquet-chains-out");
+    Path rawChains = dir.resolve("raw-chains-out");
+    List<String> chains = List.of("plan=chains", "partitions=3");
+    EstimateJob.run(new EstimateJob.Options(dir.resolve("pq.conf").toFile(), chains, onExecutors, false), QUIET);
+    EstimateJob.run(new EstimateJob.Options(dir.resolve("raw.conf").toFile(), chains, rawChains, false), QUIET);
+    assertEquals(Files.readString(rawChains.resolve("errors.csv")), Files.readString(onExecutors.resolve("errors.csv")));
+    JsonNode summary = json.readTree(onExecutors.resolve("summary.json").toFile());
+    assertEquals("chains", summary.get("plan").asText());
+    assertEquals(600, summary.get("n_train").asInt());
   }
 
   @Test
