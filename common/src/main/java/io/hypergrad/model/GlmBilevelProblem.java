@@ -19,9 +19,19 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   private final double modelRidge;
   private final boolean ridgeInOuter;
   private final int p;
+  // dense rows as BLAS blocks for the full-batch sums (null when the rows are sparse)
+  private final DenseRowBlock trainBlock;
+  private final DenseRowBlock validationBlock;
+  private final double[] rowWeights;
 
   public GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
       boolean ridgeInOuter) {
+    this(loss, hyper, train, validation, modelRidge, ridgeInOuter, DenseRowBlock.of(train.features(), train.labels(),
+        train.featureCount()), DenseRowBlock.of(validation.features(), validation.labels(), validation.featureCount()));
+  }
+
+  private GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
+      boolean ridgeInOuter, DenseRowBlock trainBlock, DenseRowBlock validationBlock) {
     if (train.featureCount() != validation.featureCount()) {
       throw new IllegalArgumentException("training rows have " + train.featureCount() + " features, validation rows "
           + validation.featureCount());
@@ -36,6 +46,9 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     this.modelRidge = modelRidge;
     this.ridgeInOuter = ridgeInOuter;
     this.p = loss.parameterCount(train.featureCount());
+    this.trainBlock = trainBlock;
+    this.validationBlock = validationBlock;
+    this.rowWeights = new double[train.size()];
     if (hyper.instanceWise() && hyper.q() != train.size()) {
       throw new IllegalArgumentException(hyper.name() + " needs one λ per training row: " + hyper.q() + " for " + train.size() + " rows");
     }
@@ -46,6 +59,9 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
       for (double y : rows.labels()) {
         loss.checkLabel(y);
       }
+    }
+    for (int i = 0; i < rowWeights.length; i++) {
+      rowWeights[i] = hyper.weight(i);
     }
   }
 
@@ -82,7 +98,8 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
 
   /** The same problem at another λ. */
   public GlmBilevelProblem withLambda(double[] lambda) {
-    return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter);
+    return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter, trainBlock,
+        validationBlock);
   }
 
   @Override
@@ -104,8 +121,12 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   public double innerLoss(double[] x) {
     double s = 0;
     int n = train.size();
-    for (int i = 0; i < n; i++) {
-      s += hyper.weight(i) * loss.loss(train.features()[i], train.labels()[i], x);
+    if (trainBlock != null) {
+      s = trainBlock.weightedLoss(loss, x, rowWeights, 0);
+    } else {
+      for (int i = 0; i < n; i++) {
+        s += rowWeights[i] * loss.loss(train.features()[i], train.labels()[i], x);
+      }
     }
     return s / n + hyper.regularizer(x) + 0.5 * modelRidge * squaredNorm(x);
   }
@@ -114,8 +135,12 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   public void innerGradient(double[] x, double[] out) {
     Arrays.fill(out, 0);
     int n = train.size();
-    for (int i = 0; i < n; i++) {
-      loss.addGradient(train.features()[i], train.labels()[i], x, hyper.weight(i) / n, out);
+    if (trainBlock != null) {
+      trainBlock.addGradient(loss, x, rowWeights, 0, n, out);
+    } else {
+      for (int i = 0; i < n; i++) {
+        loss.addGradient(train.features()[i], train.labels()[i], x, rowWeights[i] / n, out);
+      }
     }
     hyper.addRegularizerGradient(x, out);
     for (int j = 0; j < p; j++) {
@@ -126,14 +151,16 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   /** out ← ∇²ₓₓg·V for the k vectors of V (p×k), over the given rows (all rows when null). */
   public void innerHessianProduct(double[] x, int[] rows, double[] vs, int k, double[] out) {
     Arrays.fill(out, 0, p * k, 0);
-    if (rows == null) {
+    if (rows == null && trainBlock != null) {
+      trainBlock.addHessianProduct(loss, x, rowWeights, 0, train.size(), vs, k, out);
+    } else if (rows == null) {
       int n = train.size();
       for (int i = 0; i < n; i++) {
-        loss.addHessianProduct(train.features()[i], train.labels()[i], x, hyper.weight(i) / n, vs, k, out);
+        loss.addHessianProduct(train.features()[i], train.labels()[i], x, rowWeights[i] / n, vs, k, out);
       }
     } else {
       for (int i : rows) {
-        loss.addHessianProduct(train.features()[i], train.labels()[i], x, hyper.weight(i) / rows.length, vs, k, out);
+        loss.addHessianProduct(train.features()[i], train.labels()[i], x, rowWeights[i] / rows.length, vs, k, out);
       }
     }
     hyper.addRegularizerHessianProduct(vs, k, out);
@@ -161,8 +188,12 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   public double outerLoss(double[] x) {
     double s = 0;
     int n = validation.size();
-    for (int i = 0; i < n; i++) {
-      s += loss.loss(validation.features()[i], validation.labels()[i], x);
+    if (validationBlock != null) {
+      s = validationBlock.weightedLoss(loss, x, null, 0);
+    } else {
+      for (int i = 0; i < n; i++) {
+        s += loss.loss(validation.features()[i], validation.labels()[i], x);
+      }
     }
     return s / n + (ridgeInOuter ? 0.5 * modelRidge * squaredNorm(x) : 0);
   }
@@ -171,8 +202,12 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   public void outerGradient(double[] x, double[] out) {
     Arrays.fill(out, 0);
     int n = validation.size();
-    for (int i = 0; i < n; i++) {
-      loss.addGradient(validation.features()[i], validation.labels()[i], x, 1.0 / n, out);
+    if (validationBlock != null) {
+      validationBlock.addGradient(loss, x, null, 0, n, out);
+    } else {
+      for (int i = 0; i < n; i++) {
+        loss.addGradient(validation.features()[i], validation.labels()[i], x, 1.0 / n, out);
+      }
     }
     if (ridgeInOuter) {
       for (int j = 0; j < p; j++) {

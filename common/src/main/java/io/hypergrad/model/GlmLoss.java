@@ -41,6 +41,18 @@ public interface GlmLoss extends java.io.Serializable {
   /** out ← ∂²ℓ/∂m² for the K margins (K×K, row-major): ∇²ₓℓ = (a aᵀ) ⊗ out. */
   void curvature(Vector a, double y, double[] x, double[] out);
 
+  /**
+   * The same quantities from a row's K margins m (read at m[at + c·stride], c = 0 … K−1), for
+   * block computations that get the margins of many rows from one BLAS call.
+   */
+  double lossAtMargins(double[] m, int at, int stride, double y);
+
+  /** out[outAt + c·stride] ← ∂ℓ/∂m_c from the margins at m[at + c·stride]. */
+  void residualAtMargins(double[] m, int at, int stride, double y, double[] out, int outAt);
+
+  /** out ← ∂²ℓ/∂m² (K×K, row-major) from the margins at m[at + c·stride]. */
+  void curvatureAtMargins(double[] m, int at, int stride, double y, double[] out);
+
   /** The loss by config name; {@code classes} matters for softmax only. */
   static GlmLoss named(String name, int classes) {
     return switch (name) {

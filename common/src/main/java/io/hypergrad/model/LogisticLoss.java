@@ -39,6 +39,22 @@ public final class LogisticLoss implements GlmLoss {
   }
 
   @Override
+  public double lossAtMargins(double[] m, int at, int stride, double y) {
+    return softplus(m[at]) - y * m[at];
+  }
+
+  @Override
+  public void residualAtMargins(double[] m, int at, int stride, double y, double[] out, int outAt) {
+    out[outAt] = sigmoid(m[at]) - y;
+  }
+
+  @Override
+  public void curvatureAtMargins(double[] m, int at, int stride, double y, double[] out) {
+    double s = sigmoid(m[at]);
+    out[0] = s * (1 - s);
+  }
+
+  @Override
   public void curvature(Vector a, double y, double[] x, double[] out) {
     double s = sigmoid(Rows.dot(a, x, 0));
     out[0] = s * (1 - s);

@@ -52,7 +52,10 @@ public final class NewtonCg {
           trial[j] = x[j] + t * step[j];
         }
         trialValue = problem.value(trial);
-        if (trialValue <= value + 1e-4 * t * slope || t < 1e-10) {
+        // near x* the predicted decrease falls below the rounding of g itself; then the full Newton
+        // step is taken on the gradient's word (it converges quadratically there)
+        boolean belowResolution = t == 1.0 && -slope <= 1e-13 * Math.max(1.0, Math.abs(value));
+        if (trialValue <= value + 1e-4 * t * slope || belowResolution || t < 1e-10) {
           break;
         }
         t *= 0.5;

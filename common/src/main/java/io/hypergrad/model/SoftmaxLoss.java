@@ -64,6 +64,55 @@ public final class SoftmaxLoss implements GlmLoss {
   }
 
   @Override
+  public double lossAtMargins(double[] m, int at, int stride, double y) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < classes; c++) {
+      max = Math.max(max, m[at + c * stride]);
+    }
+    double sum = 0;
+    for (int c = 0; c < classes; c++) {
+      sum += Math.exp(m[at + c * stride] - max);
+    }
+    return max + Math.log(sum) - m[at + (int) y * stride];
+  }
+
+  @Override
+  public void residualAtMargins(double[] m, int at, int stride, double y, double[] out, int outAt) {
+    double[] pi = probabilitiesAtMargins(m, at, stride);
+    for (int c = 0; c < classes; c++) {
+      out[outAt + c * stride] = pi[c] - (c == (int) y ? 1 : 0);
+    }
+  }
+
+  @Override
+  public void curvatureAtMargins(double[] m, int at, int stride, double y, double[] out) {
+    double[] pi = probabilitiesAtMargins(m, at, stride);
+    for (int c = 0; c < classes; c++) {
+      for (int e = 0; e < classes; e++) {
+        out[c * classes + e] = (c == e ? pi[c] : 0) - pi[c] * pi[e];
+      }
+    }
+  }
+
+  private double[] probabilitiesAtMargins(double[] m, int at, int stride) {
+    double[] z = new double[classes];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < classes; c++) {
+      z[c] = m[at + c * stride];
+      max = Math.max(max, z[c]);
+    }
+    double sum = 0;
+    for (int c = 0; c < classes; c++) {
+      z[c] = Math.exp(z[c] - max);
+      sum += z[c];
+    }
+    for (int c = 0; c < classes; c++) {
+      z[c] /= sum;
+    }
+    return z;
+  }
+
+  @Override
   public void curvature(Vector a, double y, double[] x, double[] out) {
     double[] pi = probabilities(a, x);
     for (int c = 0; c < classes; c++) {

@@ -39,6 +39,22 @@ public final class SquaredLoss implements GlmLoss {
   }
 
   @Override
+  public double lossAtMargins(double[] m, int at, int stride, double y) {
+    double r = m[at] - y;
+    return r * r;
+  }
+
+  @Override
+  public void residualAtMargins(double[] m, int at, int stride, double y, double[] out, int outAt) {
+    out[outAt] = 2 * (m[at] - y);
+  }
+
+  @Override
+  public void curvatureAtMargins(double[] m, int at, int stride, double y, double[] out) {
+    out[0] = 2;
+  }
+
+  @Override
   public void curvature(Vector a, double y, double[] x, double[] out) {
     out[0] = 2;
   }

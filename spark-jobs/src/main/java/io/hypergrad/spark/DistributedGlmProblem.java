@@ -224,7 +224,7 @@ public final class DistributedGlmProblem implements InnerObjective {
     double[] xs = x.clone();
     int rows = nVal;
     int dim = p;
-    double[] out = sumInOrder(validation.map(rp -> rp.gradient(l, xs, rows, dim)).collect(), p);
+    double[] out = sumInOrder(validation.map(rp -> rp.weightedGradient(l, xs, null, rows, dim)).collect(), p);
     if (ridgeInOuter) {
       for (int j = 0; j < p; j++) {
         out[j] += modelRidge * xs[j];

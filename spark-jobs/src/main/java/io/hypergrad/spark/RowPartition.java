@@ -1,27 +1,35 @@
 package io.hypergrad.spark;
 
+import io.hypergrad.model.DenseGlmHessian;
+import io.hypergrad.model.DenseRowBlock;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.Rows;
+import io.hypergrad.oracle.CounterSampler;
 import java.io.Serializable;
+import java.util.Arrays;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
  * One partition's rows of a split: rows {@code start … start + size − 1} of the split, in split
- * order. The partial sums it returns are accumulated row by row in exactly the order the
- * single-machine code ({@code GlmBilevelProblem}) uses, so that one partition reproduces it bit for
- * bit and several differ only by how the partials are grouped.
+ * order. Dense rows are kept as one {@link DenseRowBlock} (full-batch sums are level-3 BLAS over
+ * it, and the rows are stored once); sparse rows as ml.linalg sparse vectors. The partial sums it
+ * returns are computed exactly as the single-machine {@code GlmBilevelProblem} computes them, so one
+ * partition reproduces it bit for bit and several differ only by how the partials are grouped.
  */
 public final class RowPartition implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int start;
-  private final Vector[] features;
+  private final DenseRowBlock block;
+  private final Vector[] sparse;
   private final double[] labels;
 
   public RowPartition(int start, Vector[] features, double[] labels) {
     this.start = start;
-    this.features = features;
-    this.labels = labels;
+    this.labels = labels.clone();
+    int f = features.length == 0 ? 0 : features[0].size();
+    this.block = DenseRowBlock.of(features, labels, f);
+    this.sparse = block == null ? features : null;
   }
 
   public int start() {
@@ -32,20 +40,62 @@ public final class RowPartition implements Serializable {
     return labels.length;
   }
 
-  /** Σ over the given split rows that live here, in the order given: (weights[i]/divisor)·∇²ℓᵢ·V (p×k). */
+  private Vector row(int local) {
+    return block != null ? block.row(local) : sparse[local];
+  }
+
+  private Vector[] rows() {
+    if (block == null) {
+      return sparse;
+    }
+    Vector[] out = new Vector[labels.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = block.row(i);
+    }
+    return out;
+  }
+
+  /** Σ over the given split rows that live here, in the order given: (weights[i]/divisor)·∇²ℓᵢ·V (p×k); all rows when null. */
   double[] hessianProduct(GlmLoss loss, double[] x, double[] weights, double divisor, int[] rows, double[] vs, int k, int p) {
     double[] out = new double[p * k];
-    if (rows == null) {
+    if (rows == null && block != null) {
+      block.addHessianProduct(loss, x, weights, start, divisor, vs, k, out);
+    } else if (rows == null) {
       for (int local = 0; local < labels.length; local++) {
-        loss.addHessianProduct(features[local], labels[local], x, weights[start + local] / divisor, vs, k, out);
+        loss.addHessianProduct(sparse[local], labels[local], x, weights[start + local] / divisor, vs, k, out);
       }
     } else {
       for (int i : rows) {
         int local = i - start;
         if (local >= 0 && local < labels.length) {
-          loss.addHessianProduct(features[local], labels[local], x, weights[i] / divisor, vs, k, out);
+          loss.addHessianProduct(row(local), labels[local], x, weights[i] / divisor, vs, k, out);
         }
       }
+    }
+    return out;
+  }
+
+  /** Σ weights[i]·ℓᵢ(x) over every row here, in order (weights null: 1). */
+  double weightedLoss(GlmLoss loss, double[] x, double[] weights) {
+    if (block != null) {
+      return block.weightedLoss(loss, x, weights, start);
+    }
+    double s = 0;
+    for (int local = 0; local < labels.length; local++) {
+      s += (weights == null ? 1.0 : weights[start + local]) * loss.loss(sparse[local], labels[local], x);
+    }
+    return s;
+  }
+
+  /** Σ (weights[i]/divisor)·∇ℓᵢ(x) over every row here (weights null: 1/divisor), length p. */
+  double[] weightedGradient(GlmLoss loss, double[] x, double[] weights, double divisor, int p) {
+    double[] out = new double[p];
+    if (block != null) {
+      block.addGradient(loss, x, weights, start, divisor, out);
+      return out;
+    }
+    for (int local = 0; local < labels.length; local++) {
+      loss.addGradient(sparse[local], labels[local], x, (weights == null ? 1.0 : weights[start + local]) / divisor, out);
     }
     return out;
   }
@@ -56,34 +106,7 @@ public final class RowPartition implements Serializable {
     for (int local = 0; local < labels.length; local++) {
       w[local] = weights[start + local] / divisor;
     }
-    return io.hypergrad.model.DenseGlmHessian.of(loss, features, labels, w, featureCount, x);
-  }
-
-  /** Σ weights[i]·ℓᵢ(x) over every row here, in order. */
-  double weightedLoss(GlmLoss loss, double[] x, double[] weights) {
-    double s = 0;
-    for (int local = 0; local < labels.length; local++) {
-      s += (weights == null ? 1.0 : weights[start + local]) * loss.loss(features[local], labels[local], x);
-    }
-    return s;
-  }
-
-  /** Σ (weights[i]/divisor)·∇ℓᵢ(x) over every row here, in order (length p). */
-  double[] weightedGradient(GlmLoss loss, double[] x, double[] weights, double divisor, int p) {
-    double[] out = new double[p];
-    for (int local = 0; local < labels.length; local++) {
-      loss.addGradient(features[local], labels[local], x, weights[start + local] / divisor, out);
-    }
-    return out;
-  }
-
-  /** Σ (1/divisor)·∇ℓᵢ over every row here, in order (length p). */
-  double[] gradient(GlmLoss loss, double[] x, double divisor, int p) {
-    double[] out = new double[p];
-    for (int local = 0; local < labels.length; local++) {
-      loss.addGradient(features[local], labels[local], x, 1.0 / divisor, out);
-    }
-    return out;
+    return DenseGlmHessian.of(loss, rows(), labels, w, featureCount, x);
   }
 
   /** (B·z)ᵢ for the rows here, instance-weighted hyper-models: (w'ᵢ/n)·Σ_c rᵢ_c·(aᵢᵀz_c). */
@@ -92,11 +115,12 @@ public final class RowPartition implements Serializable {
     double[] r = new double[k];
     double[] out = new double[labels.length];
     for (int local = 0; local < labels.length; local++) {
-      loss.residual(features[local], labels[local], x, r);
+      Vector a = row(local);
+      loss.residual(a, labels[local], x, r);
       double dot = 0;
       for (int c = 0; c < k; c++) {
         if (r[c] != 0) {
-          dot += r[c] * Rows.dot(features[local], z, c * featureCount);
+          dot += r[c] * Rows.dot(a, z, c * featureCount);
         }
       }
       out[local] = weightDerivatives[start + local] / n * dot;
@@ -108,10 +132,10 @@ public final class RowPartition implements Serializable {
    * The rows here that the sampler draws for chains 0 … chains−1 in iterations 0 … iterations−1
    * (every row here when {@code all}), as (global index, row) in index order.
    */
-  GatheredRows sampled(io.hypergrad.oracle.CounterSampler sampler, int chains, int iterations, boolean all) {
+  GatheredRows sampled(CounterSampler sampler, int chains, int iterations, boolean all) {
     boolean[] drawn = new boolean[labels.length];
     if (all) {
-      java.util.Arrays.fill(drawn, true);
+      Arrays.fill(drawn, true);
     } else {
       int[] buf = sampler.newRowBuffer();
       int end = start + labels.length;
@@ -136,7 +160,7 @@ public final class RowPartition implements Serializable {
     for (int local = 0, m = 0; local < labels.length; local++) {
       if (drawn[local]) {
         index[m] = start + local;
-        f[m] = features[local];
+        f[m] = row(local);
         y[m] = labels[local];
         m++;
       }
