@@ -49,6 +49,13 @@ final class DriverPlan {
 
   static List<LabelResult> run(StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs, int seeds,
       long baseSeed, int batch, int iterations, int every, int threads, double divergenceFactor, Progress progress) {
+    return run(system, vStar, specs, seeds, baseSeed, batch, iterations, every, threads, divergenceFactor, progress, null);
+  }
+
+  /** As above; {@code coalescer} (plan distributed) is told when each chain starts and ends. */
+  static List<LabelResult> run(StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs, int seeds,
+      long baseSeed, int batch, int iterations, int every, int threads, double divergenceFactor, Progress progress,
+      io.hypergrad.spark.PassCoalescer coalescer) {
     ChainRunner runner = new ChainRunner(system, vStar, divergenceFactor);
     CounterSampler sampler = new CounterSampler(baseSeed, system.rowCount(), batch);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -70,7 +77,17 @@ final class DriverPlan {
         for (int s = 0; s < seeds; s++) {
           int chain = s;
           perSeed.add(pool.submit(() -> {
-            ChainResult r = runner.run(spec, sampler, chain, iterations, every);
+            ChainResult r;
+            if (coalescer != null) {
+              coalescer.chainStarted();
+            }
+            try {
+              r = runner.run(spec, sampler, chain, iterations, every);
+            } finally {
+              if (coalescer != null) {
+                coalescer.chainEnded();
+              }
+            }
             progress.chainDone();
             if (remaining.decrementAndGet(index) == 0) {
               synchronized (labelsDone) {

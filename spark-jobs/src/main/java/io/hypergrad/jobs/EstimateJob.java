@@ -39,7 +39,7 @@ public final class EstimateJob {
   private EstimateJob() {}
 
   private static Set<String> knownKeys() {
-    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "error_every", "plan", "partitions", "chain_tasks", "threads", "reference",
+    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "error_every", "plan", "partitions", "chain_tasks", "distributed_lanes", "threads", "reference",
         "exact_max_p", "divergence_factor", "estimators"));
     keys.addAll(TaskFactory.KEYS);
     keys.addAll(GlmTask.KEYS);
@@ -95,6 +95,15 @@ public final class EstimateJob {
             io.hypergrad.spark.SparkSessions.get().sparkContext());
         int tasks = cfg.getPositiveInt("chain_tasks", 2 * jsc.defaultParallelism());
         iterativeResults = ChainsPlan.run(jsc, (io.hypergrad.spark.DistributedGlmSystem) system, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log);
+      } else if (plan.equals("distributed")) {
+        // every chain its own thread, all riding one pass per iteration
+        int lanes = Math.min(iterative.size() * seeds, cfg.getPositiveInt("distributed_lanes", 64));
+        io.hypergrad.spark.PassCoalescer coalescer = new io.hypergrad.spark.PassCoalescer(
+            (io.hypergrad.spark.DistributedGlmSystem) system, 1000);
+        iterativeResults = DriverPlan.run(coalescer, vStar, iterative, seeds, baseSeed, batch, iterations, every,
+            Math.max(1, lanes), divergenceFactor, progress, coalescer);
+        log.printf(Locale.ROOT, "distributed plan: %.1f chains per pass on average%n", coalescer.requestsPerPass());
+        built.info().put("chains_per_pass", coalescer.requestsPerPass());
       } else {
         iterativeResults = DriverPlan.run(system, vStar, iterative, seeds, baseSeed, batch, iterations, every, threads,
             divergenceFactor, progress);

@@ -207,6 +207,34 @@ public final class DistributedGlmProblem implements InnerObjective {
     }
   }
 
+  /** Many sampled products A_t·V (one per request) in one pass; each result equals its own pass bit for bit. */
+  List<double[]> sampledProducts(double[] x, List<SampledRequest> requests) {
+    GlmLoss l = loss;
+    Broadcast<double[]> wb = weights;
+    double[] xs = x.clone();
+    int dim = p;
+    List<SampledRequest> reqs = List.copyOf(requests);
+    List<List<double[]>> perPartition = train.map(rp -> rp.hessianProducts(l, xs, wb.value(), reqs, dim)).collect();
+    List<double[]> results = new ArrayList<>(reqs.size());
+    for (int r = 0; r < reqs.size(); r++) {
+      SampledRequest req = reqs.get(r);
+      int len = p * req.k();
+      double[] out = new double[len];
+      for (List<double[]> part : perPartition) {
+        double[] partial = part.get(r);
+        for (int j = 0; j < len; j++) {
+          out[j] += partial[j];
+        }
+      }
+      hyper.addRegularizerHessianProduct(req.vectors(), req.k(), out);
+      for (int j = 0; j < len; j++) {
+        out[j] += modelRidge * req.vectors()[j];
+      }
+      results.add(out);
+    }
+    return results;
+  }
+
   /** f(x), the validation loss: one pass. */
   public double outerLoss(double[] x) {
     GlmLoss l = loss;

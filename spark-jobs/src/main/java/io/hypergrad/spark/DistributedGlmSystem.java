@@ -71,6 +71,11 @@ public final class DistributedGlmSystem implements StochasticLinearSystem {
     problem.hessianProduct(x.value(), rows, vectors, k, out);
   }
 
+  /** Several chains' sampled products in one pass (see {@link PassCoalescer}). */
+  public java.util.List<double[]> sampledProducts(java.util.List<SampledRequest> requests) {
+    return problem.sampledProducts(x.value(), requests);
+  }
+
   /** The dense A for {@code exact}: per-partition dense loss Hessians, added in partition order, plus the regulariser. */
   @Override
   public double[] denseA() {

@@ -75,6 +75,16 @@ public final class RowPartition implements Serializable {
     return out;
   }
 
+  /** Several sampled products in one pass: one partial per request, each computed as {@link #hessianProduct} computes it. */
+  java.util.List<double[]> hessianProducts(GlmLoss loss, double[] x, double[] weights, java.util.List<SampledRequest> requests,
+      int p) {
+    java.util.List<double[]> out = new java.util.ArrayList<>(requests.size());
+    for (SampledRequest r : requests) {
+      out.add(hessianProduct(loss, x, weights, r.rows().length, r.rows(), r.vectors(), r.k(), p));
+    }
+    return out;
+  }
+
   /** Σ weights[i]·ℓᵢ(x) over every row here, in order (weights null: 1). */
   double weightedLoss(GlmLoss loss, double[] x, double[] weights) {
     if (block != null) {
