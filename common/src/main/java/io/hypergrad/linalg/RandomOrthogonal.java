@@ -6,6 +6,14 @@ import org.netlib.util.intW;
 
 /** Haar-distributed random orthogonal matrices: QR of a Gaussian matrix, with the signs of R's diagonal folded into Q. */
 public final class RandomOrthogonal {
+  static {
+    // The pure-Java LAPACK (F2J) keeps Fortran SAVE variables in static fields that its first call
+    // fills in (dlamch's machine constants). Several threads making that first call together can
+    // read a half-set constant and spin forever in dlarfg's rescaling loop, so the first QR runs
+    // here, under the class-initialisation lock, before any caller can go parallel.
+    draw(2, new java.util.SplittableRandom(0));
+  }
+
   private RandomOrthogonal() {}
 
   /** Returns an n×n column-major orthogonal matrix drawn from {@code rng}. */

@@ -1,7 +1,6 @@
 package io.hypergrad.model;
 
 import io.hypergrad.linalg.Blas;
-import java.io.Serializable;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 
@@ -11,7 +10,7 @@ import org.apache.spark.ml.linalg.Vector;
  * BLAS: the margins of all rows are Dᵀ·X (one dgemm for the K parameter blocks), and
  * Σᵢ aᵢ ⊗ tᵢ is D·T. Row weights are wᵢ = weights[offset + i]/divisor (1/divisor without weights).
  */
-public final class DenseRowBlock implements Serializable {
+public final class DenseRowBlock implements RowBlock {
   private static final long serialVersionUID = 1L;
 
   private final int n;
@@ -26,7 +25,7 @@ public final class DenseRowBlock implements Serializable {
     this.labels = labels;
   }
 
-  /** The block of these rows, or null when any row is sparse (those keep the per-row path). */
+  /** The block of these rows, or null when any row is sparse. */
   public static DenseRowBlock of(Vector[] rows, double[] labels, int featureCount) {
     double[] data = new double[rows.length * featureCount];
     for (int i = 0; i < rows.length; i++) {
@@ -38,11 +37,17 @@ public final class DenseRowBlock implements Serializable {
     return new DenseRowBlock(rows.length, featureCount, data, labels.clone());
   }
 
+  @Override
   public int size() {
     return n;
   }
 
-  /** Row i as a vector of its own (a copy), for the per-row code of sampled products. */
+  @Override
+  public double label(int i) {
+    return labels[i];
+  }
+
+  @Override
   public Vector row(int i) {
     return new DenseVector(java.util.Arrays.copyOfRange(data, i * f, (i + 1) * f));
   }
@@ -78,6 +83,7 @@ public final class DenseRowBlock implements Serializable {
   }
 
   /** Σᵢ (weights[offset + i] or 1)·ℓᵢ(x), summed in row order. */
+  @Override
   public double weightedLoss(GlmLoss loss, double[] x, double[] weights, int offset) {
     int k = loss.outputs();
     double s = 0;
@@ -92,6 +98,7 @@ public final class DenseRowBlock implements Serializable {
   }
 
   /** out += Σᵢ wᵢ·∇ℓᵢ(x), with wᵢ = weight/divisor. */
+  @Override
   public void addGradient(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] out) {
     int k = loss.outputs();
     for (int from = 0; from < n; from += chunkRows()) {
@@ -126,6 +133,7 @@ public final class DenseRowBlock implements Serializable {
   }
 
   /** out[:, v] += Σᵢ wᵢ·∇²ℓᵢ(x)·V[:, v] for the kv vectors of V (p×kv), with wᵢ = weight/divisor. */
+  @Override
   public void addHessianProduct(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] vs, int kv,
       double[] out) {
     int k = loss.outputs();

@@ -19,19 +19,19 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   private final double modelRidge;
   private final boolean ridgeInOuter;
   private final int p;
-  // dense rows as BLAS blocks for the full-batch sums (null when the rows are sparse)
-  private final DenseRowBlock trainBlock;
-  private final DenseRowBlock validationBlock;
+  // the rows as blocks for the full-batch sums (dense for BLAS, or CSR)
+  private final RowBlock trainBlock;
+  private final RowBlock validationBlock;
   private final double[] rowWeights;
 
   public GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
       boolean ridgeInOuter) {
-    this(loss, hyper, train, validation, modelRidge, ridgeInOuter, DenseRowBlock.of(train.features(), train.labels(),
-        train.featureCount()), DenseRowBlock.of(validation.features(), validation.labels(), validation.featureCount()));
+    this(loss, hyper, train, validation, modelRidge, ridgeInOuter, RowBlock.of(train.features(), train.labels(),
+        train.featureCount()), RowBlock.of(validation.features(), validation.labels(), validation.featureCount()));
   }
 
   private GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
-      boolean ridgeInOuter, DenseRowBlock trainBlock, DenseRowBlock validationBlock) {
+      boolean ridgeInOuter, RowBlock trainBlock, RowBlock validationBlock) {
     if (train.featureCount() != validation.featureCount()) {
       throw new IllegalArgumentException("training rows have " + train.featureCount() + " features, validation rows "
           + validation.featureCount());
@@ -119,29 +119,15 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
 
   /** g(x, λ). */
   public double innerLoss(double[] x) {
-    double s = 0;
     int n = train.size();
-    if (trainBlock != null) {
-      s = trainBlock.weightedLoss(loss, x, rowWeights, 0);
-    } else {
-      for (int i = 0; i < n; i++) {
-        s += rowWeights[i] * loss.loss(train.features()[i], train.labels()[i], x);
-      }
-    }
+    double s = trainBlock.weightedLoss(loss, x, rowWeights, 0);
     return s / n + hyper.regularizer(x) + 0.5 * modelRidge * squaredNorm(x);
   }
 
   /** out ← ∇ₓg(x, λ). */
   public void innerGradient(double[] x, double[] out) {
     Arrays.fill(out, 0);
-    int n = train.size();
-    if (trainBlock != null) {
-      trainBlock.addGradient(loss, x, rowWeights, 0, n, out);
-    } else {
-      for (int i = 0; i < n; i++) {
-        loss.addGradient(train.features()[i], train.labels()[i], x, rowWeights[i] / n, out);
-      }
-    }
+    trainBlock.addGradient(loss, x, rowWeights, 0, train.size(), out);
     hyper.addRegularizerGradient(x, out);
     for (int j = 0; j < p; j++) {
       out[j] += modelRidge * x[j];
@@ -151,13 +137,8 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   /** out ← ∇²ₓₓg·V for the k vectors of V (p×k), over the given rows (all rows when null). */
   public void innerHessianProduct(double[] x, int[] rows, double[] vs, int k, double[] out) {
     Arrays.fill(out, 0, p * k, 0);
-    if (rows == null && trainBlock != null) {
+    if (rows == null) {
       trainBlock.addHessianProduct(loss, x, rowWeights, 0, train.size(), vs, k, out);
-    } else if (rows == null) {
-      int n = train.size();
-      for (int i = 0; i < n; i++) {
-        loss.addHessianProduct(train.features()[i], train.labels()[i], x, rowWeights[i] / n, vs, k, out);
-      }
     } else {
       for (int i : rows) {
         loss.addHessianProduct(train.features()[i], train.labels()[i], x, rowWeights[i] / rows.length, vs, k, out);
@@ -186,29 +167,15 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
 
   /** f(x). */
   public double outerLoss(double[] x) {
-    double s = 0;
     int n = validation.size();
-    if (validationBlock != null) {
-      s = validationBlock.weightedLoss(loss, x, null, 0);
-    } else {
-      for (int i = 0; i < n; i++) {
-        s += loss.loss(validation.features()[i], validation.labels()[i], x);
-      }
-    }
+    double s = validationBlock.weightedLoss(loss, x, null, 0);
     return s / n + (ridgeInOuter ? 0.5 * modelRidge * squaredNorm(x) : 0);
   }
 
   /** out ← ∇ₓf(x). */
   public void outerGradient(double[] x, double[] out) {
     Arrays.fill(out, 0);
-    int n = validation.size();
-    if (validationBlock != null) {
-      validationBlock.addGradient(loss, x, null, 0, n, out);
-    } else {
-      for (int i = 0; i < n; i++) {
-        loss.addGradient(validation.features()[i], validation.labels()[i], x, 1.0 / n, out);
-      }
-    }
+    validationBlock.addGradient(loss, x, null, 0, validation.size(), out);
     if (ridgeInOuter) {
       for (int j = 0; j < p; j++) {
         out[j] += modelRidge * x[j];

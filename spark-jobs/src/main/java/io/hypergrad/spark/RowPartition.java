@@ -1,7 +1,7 @@
 package io.hypergrad.spark;
 
 import io.hypergrad.model.DenseGlmHessian;
-import io.hypergrad.model.DenseRowBlock;
+import io.hypergrad.model.RowBlock;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.Rows;
 import io.hypergrad.oracle.CounterSampler;
@@ -11,8 +11,8 @@ import org.apache.spark.ml.linalg.Vector;
 
 /**
  * One partition's rows of a split: rows {@code start … start + size − 1} of the split, in split
- * order. Dense rows are kept as one {@link DenseRowBlock} (full-batch sums are level-3 BLAS over
- * it, and the rows are stored once); sparse rows as ml.linalg sparse vectors. The partial sums it
+ * order, stored once as a {@link RowBlock}: dense rows as one BLAS block, sparse rows in CSR; the
+ * full-batch sums run over the block. The partial sums it
  * returns are computed exactly as the single-machine {@code GlmBilevelProblem} computes them, so one
  * partition reproduces it bit for bit and several differ only by how the partials are grouped.
  */
@@ -20,16 +20,13 @@ public final class RowPartition implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int start;
-  private final DenseRowBlock block;
-  private final Vector[] sparse;
+  private final RowBlock block;
   private final double[] labels;
 
   public RowPartition(int start, Vector[] features, double[] labels) {
     this.start = start;
     this.labels = labels.clone();
-    int f = features.length == 0 ? 0 : features[0].size();
-    this.block = DenseRowBlock.of(features, labels, f);
-    this.sparse = block == null ? features : null;
+    this.block = RowBlock.of(features, labels, features.length == 0 ? 0 : features[0].size());
   }
 
   public int start() {
@@ -41,13 +38,10 @@ public final class RowPartition implements Serializable {
   }
 
   private Vector row(int local) {
-    return block != null ? block.row(local) : sparse[local];
+    return block.row(local);
   }
 
   private Vector[] rows() {
-    if (block == null) {
-      return sparse;
-    }
     Vector[] out = new Vector[labels.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = block.row(i);
@@ -58,12 +52,8 @@ public final class RowPartition implements Serializable {
   /** Σ over the given split rows that live here, in the order given: (weights[i]/divisor)·∇²ℓᵢ·V (p×k); all rows when null. */
   double[] hessianProduct(GlmLoss loss, double[] x, double[] weights, double divisor, int[] rows, double[] vs, int k, int p) {
     double[] out = new double[p * k];
-    if (rows == null && block != null) {
+    if (rows == null) {
       block.addHessianProduct(loss, x, weights, start, divisor, vs, k, out);
-    } else if (rows == null) {
-      for (int local = 0; local < labels.length; local++) {
-        loss.addHessianProduct(sparse[local], labels[local], x, weights[start + local] / divisor, vs, k, out);
-      }
     } else {
       for (int i : rows) {
         int local = i - start;
@@ -87,26 +77,13 @@ public final class RowPartition implements Serializable {
 
   /** Σ weights[i]·ℓᵢ(x) over every row here, in order (weights null: 1). */
   double weightedLoss(GlmLoss loss, double[] x, double[] weights) {
-    if (block != null) {
-      return block.weightedLoss(loss, x, weights, start);
-    }
-    double s = 0;
-    for (int local = 0; local < labels.length; local++) {
-      s += (weights == null ? 1.0 : weights[start + local]) * loss.loss(sparse[local], labels[local], x);
-    }
-    return s;
+    return block.weightedLoss(loss, x, weights, start);
   }
 
   /** Σ (weights[i]/divisor)·∇ℓᵢ(x) over every row here (weights null: 1/divisor), length p. */
   double[] weightedGradient(GlmLoss loss, double[] x, double[] weights, double divisor, int p) {
     double[] out = new double[p];
-    if (block != null) {
-      block.addGradient(loss, x, weights, start, divisor, out);
-      return out;
-    }
-    for (int local = 0; local < labels.length; local++) {
-      loss.addGradient(sparse[local], labels[local], x, (weights == null ? 1.0 : weights[start + local]) / divisor, out);
-    }
+    block.addGradient(loss, x, weights, start, divisor, out);
     return out;
   }
 

@@ -52,8 +52,15 @@ class DistributedGlmSystemTest {
     for (int i = 0; i < perRow.length; i++) {
       perRow[i] = rng.nextDouble() - 0.5;
     }
+    // the same rows in CSR form: sparse blocks must agree with the single-machine sums as dense ones do
+    org.apache.spark.ml.linalg.Vector[] sparseRows = new org.apache.spark.ml.linalg.Vector[train.size()];
+    for (int i = 0; i < sparseRows.length; i++) {
+      sparseRows[i] = train.features()[i].toSparse();
+    }
+    LabeledRows sparseTrain = new LabeledRows(sparseRows, train.labels(), 14);
     return List.of(
         new GlmBilevelProblem(new LogisticLoss(), new PerFeatureRidgeHyperModel(0.1, perFeature), train, val, 0.01, true),
+        new GlmBilevelProblem(new LogisticLoss(), new PerFeatureRidgeHyperModel(0.1, perFeature), sparseTrain, val, 0.01, true),
         new GlmBilevelProblem(new LogisticLoss(),
             InstanceWeightHyperModel.instanceWeights(InstanceWeightHyperModel.Activation.SOFTPLUS, 0.1, perRow), train, val, 0, false));
   }
