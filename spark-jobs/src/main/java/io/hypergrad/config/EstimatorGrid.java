@@ -31,9 +31,17 @@ public final class EstimatorGrid {
 
   private EstimatorGrid() {}
 
+  /** A configuration and the family it is compared in (the entry's {@code family}, or method + schedule). */
+  public record Member(EstimatorSpec spec, String family) {}
+
   /** Expands every entry; grid points that break a constraint are reported to {@code skipped}, not run. */
   public static List<EstimatorSpec> expand(JobConfig cfg, long iterations, Consumer<String> skipped) {
-    Map<String, EstimatorSpec> byLabel = new LinkedHashMap<>();
+    return expandWithFamilies(cfg, iterations, skipped).stream().map(Member::spec).toList();
+  }
+
+  /** As {@link #expand}, with each configuration's family (for the sweep's best-per-family selection). */
+  public static List<Member> expandWithFamilies(JobConfig cfg, long iterations, Consumer<String> skipped) {
+    Map<String, Member> byLabel = new LinkedHashMap<>();
     List<ConfigObject> entries = cfg.getObjectList("estimators");
     if (entries.isEmpty()) {
       throw new InvalidConfigException(cfg.where("estimators") + ": estimators is empty; list at least one, e.g. { method = mixed-fp-km }");
@@ -41,11 +49,18 @@ public final class EstimatorGrid {
     for (int i = 0; i < entries.size(); i++) {
       Config entry = entries.get(i).toConfig();
       String where = "estimators[" + i + "] (" + JobConfig.where(entries.get(i)) + ")";
+      String family = entry.hasPath("family") ? entry.getString("family") : null;
       for (EstimatorSpec spec : expandEntry(cfg, entry, where, iterations, skipped)) {
-        byLabel.putIfAbsent(spec.label(), spec);
+        byLabel.putIfAbsent(spec.label(), new Member(spec, family != null ? family : defaultFamily(spec)));
       }
     }
     return new ArrayList<>(byLabel.values());
+  }
+
+  /** method, plus the schedule kind for scheduled methods: "sid linear", "mixed-fp-km const". */
+  public static String defaultFamily(EstimatorSpec spec) {
+    Object schedule = spec.params().get("schedule");
+    return schedule == null ? spec.method().toString() : spec.method() + " " + schedule;
   }
 
   private static List<EstimatorSpec> expandEntry(JobConfig cfg, Config entry, String where, long iterations,
@@ -61,7 +76,7 @@ public final class EstimatorGrid {
     }
     Set<String> takes = methodKeys(method);
     for (String key : entry.root().keySet()) {
-      if (key.equals("method")) {
+      if (key.equals("method") || key.equals("family")) {
         continue;
       }
       if (!PARAM_KEYS.contains(key)) {

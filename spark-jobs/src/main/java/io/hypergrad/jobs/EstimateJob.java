@@ -14,6 +14,7 @@ import io.hypergrad.output.ErrorsCsv;
 import io.hypergrad.output.LabelResult;
 import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.output.SummaryJson;
+import io.hypergrad.output.SweepReport;
 import io.hypergrad.run.ErrorSummary;
 import java.io.File;
 import java.io.IOException;
@@ -53,6 +54,15 @@ public final class EstimateJob {
 
   /** Runs the job; returns the directory the results were committed to. */
   public static Path run(Options options, PrintStream log) throws IOException {
+    return run(options, log, false);
+  }
+
+  /**
+   * Runs {@code estimate}, or with {@code sweep} the {@code sweep} job: the same runs, then the best
+   * configuration of each family (entries' {@code family}, else method + schedule) by last-10% error,
+   * with best.csv, report.md and plots of the winners against samples and against HVPs.
+   */
+  public static Path run(Options options, PrintStream log, boolean sweep) throws IOException {
     long start = System.nanoTime();
     JobConfig cfg = JobConfig.load(options.conf(), options.sets(), KNOWN_KEYS);
     int seeds = cfg.getPositiveInt("seeds", 10);
@@ -65,7 +75,10 @@ public final class EstimateJob {
     double divergenceFactor = cfg.getDouble("divergence_factor", io.hypergrad.run.ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
     String plan = planOf(cfg);
     List<String> skipped = new ArrayList<>();
-    List<EstimatorSpec> specs = EstimatorGrid.expand(cfg, iterations, skipped::add);
+    List<EstimatorGrid.Member> members = EstimatorGrid.expandWithFamilies(cfg, iterations, skipped::add);
+    List<EstimatorSpec> specs = members.stream().map(EstimatorGrid.Member::spec).toList();
+    Map<String, String> familyOfLabel = new LinkedHashMap<>();
+    members.forEach(m -> familyOfLabel.put(m.spec().label(), m.family()));
     if (!skipped.isEmpty()) {
       log.printf(Locale.ROOT, "left out %d grid points that break a constraint, e.g. %s%n", skipped.size(), skipped.get(0));
     }
@@ -120,7 +133,7 @@ public final class EstimateJob {
       }
 
       Map<String, Object> header = new LinkedHashMap<>();
-      header.put("job", "estimate");
+      header.put("job", sweep ? "sweep" : "estimate");
       header.put("task", task);
       header.put("kind", cfg.getString("task", "synthetic"));
       header.put("p", system.p());
@@ -144,10 +157,21 @@ public final class EstimateJob {
       SummaryJson.write(out.path("summary.json"), header, results);
       SummaryJson.writeHypergradients(out.path("hypergradient.json"), referenceName, vStar, results);
       ErrorsCsv.write(out.path("errors.csv"), results);
-      ErrorPlot.write(out.path("errors.png"), "estimate: " + task + " (p = " + system.p() + ", batch " + batch + ", "
-          + seeds + " seeds)", results, batch);
+      String title = (sweep ? "sweep: " : "estimate: ") + task + " (p = " + system.p() + ", batch " + batch + ", " + seeds
+          + " seeds)";
+      List<SweepReport.Best> best = sweep ? SweepReport.select(results, familyOfLabel) : List.of();
+      if (sweep) {
+        SweepReport.write(out, title, best, batch, "bin/hypergrad sweep --conf " + options.conf()
+            + options.sets().stream().map(x -> " --set '" + x + "'").reduce("", String::concat));
+      } else {
+        ErrorPlot.write(out.path("errors.png"), title, results, batch);
+      }
       out.commit();
-      printTable(log, results);
+      if (sweep) {
+        printBest(log, best);
+      } else {
+        printTable(log, results);
+      }
       log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
       return out.target();
     }
@@ -218,6 +242,17 @@ public final class EstimateJob {
     extra.put("converged", sol.converged());
     ErrorSummary summary = ErrorSummary.of(new double[][] {{err}});
     return new LabelResult(spec, summary, v, (System.nanoTime() - start) / 1e9, extra);
+  }
+
+  private static void printBest(PrintStream log, List<SweepReport.Best> best) {
+    int width = best.stream().mapToInt(b -> b.result().spec().label().length()).max().orElse(10);
+    log.printf(Locale.ROOT, "%-22s %-" + width + "s  %12s  %12s  %7s%n", "family", "best configuration", "final mean",
+        "last 10%", "× best");
+    double top = best.isEmpty() ? 1 : best.get(0).result().errors().last10Mean();
+    for (SweepReport.Best b : best) {
+      log.printf(Locale.ROOT, "%-22s %-" + width + "s  %12.4e  %12.4e  %7.2f%n", b.family(), b.result().spec().label(),
+          b.result().errors().finalMean(), b.result().errors().last10Mean(), b.result().errors().last10Mean() / top);
+    }
   }
 
   private static void printTable(PrintStream log, List<LabelResult> results) {

@@ -32,6 +32,16 @@ public final class ErrorPlot {
    */
   public static void write(Path file, String title, List<LabelResult> results, int samplesPerIteration)
       throws IOException {
+    write(file, title, results, r -> samplesPerIteration, "samples");
+  }
+
+  /**
+   * @param perIteration x = iteration × perIteration(result): samples, or Hessian-vector products
+   *                     (two per iteration for the Mixed methods)
+   * @param xLabel       the x axis's name
+   */
+  public static void write(Path file, String title, List<LabelResult> results,
+      java.util.function.ToDoubleFunction<LabelResult> perIteration, String xLabel) throws IOException {
     System.setProperty("java.awt.headless", "true");
     YIntervalSeriesCollection data = new YIntervalSeriesCollection();
     double minPositive = Double.POSITIVE_INFINITY;
@@ -44,16 +54,16 @@ public final class ErrorPlot {
       double[] std = r.errors().std();
       int stride = Math.max(1, (int) Math.ceil(mean.length / (double) MAX_POINTS));
       for (int t = 0; t < mean.length; t += stride) {
-        addPoint(s, (double) r.errors().iterationAt(t) * samplesPerIteration, mean[t], std[t]);
+        addPoint(s, r.errors().iterationAt(t) * perIteration.applyAsDouble(r), mean[t], std[t]);
         minPositive = Math.min(minPositive, mean[t]);
       }
       int last = mean.length - 1;
       if (last % stride != 0) {
-        addPoint(s, (double) r.errors().iterationAt(last) * samplesPerIteration, mean[last], std[last]);
+        addPoint(s, r.errors().iterationAt(last) * perIteration.applyAsDouble(r), mean[last], std[last]);
       }
       data.addSeries(s);
     }
-    NumberAxis x = new NumberAxis("samples");
+    NumberAxis x = new NumberAxis(xLabel);
     x.setAutoRangeIncludesZero(true);
     LogAxis y = new LogAxis("‖v − v*‖");
     y.setBase(10);
