@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  * <p>Every random quantity comes from its own counter-keyed stream of {@code seed}, so the instance
  * does not depend on how many threads generated it.
  */
-public final class SyntheticQuadraticProblem implements StochasticLinearSystem {
+public final class SyntheticQuadraticProblem implements StochasticLinearSystem, java.io.Serializable {
   private static final BLAS BLAS_INSTANCE = Blas.get();
 
   private final int size;

@@ -3,6 +3,7 @@ package io.hypergrad.jobs;
 import io.hypergrad.estimator.DivergenceException;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.oracle.StochasticLinearSystem;
 import io.hypergrad.output.LabelResult;
 import io.hypergrad.run.ChainResult;
 import io.hypergrad.run.ChainRunner;
@@ -33,14 +34,41 @@ final class ChainsPlan {
   /** The chains of one task: work items [from, to) of the (configuration, seed) list. */
   private record Group(int from, int to) implements Serializable {}
 
-  static List<LabelResult> run(JavaSparkContext jsc, DistributedGlmSystem dist, double[] vStar, List<EstimatorSpec> specs, int seeds, long baseSeed, int batch, int iterations, int every,
-      double divergenceFactor, int tasks, PrintStream log) {
+  /** What a task rebuilds its linear system from (broadcast once). */
+  interface SystemSource extends Serializable {
+    StochasticLinearSystem system();
+  }
+
+  /** A GLM task: gather the sampled rows in one pass, then run the chains on them. */
+  static List<LabelResult> run(JavaSparkContext jsc, DistributedGlmSystem dist, double[] vStar, List<EstimatorSpec> specs,
+      int seeds, long baseSeed, int batch, int iterations, int every, double divergenceFactor, int tasks, PrintStream log) {
     long start = System.nanoTime();
     CounterSampler sampler = new CounterSampler(baseSeed, dist.rowCount(), batch);
     GatheredRows gathered = dist.gather(sampler, seeds, iterations, dist.problem().hyperModel().instanceWise());
-    Broadcast<ChainContext> context = jsc.broadcast(new ChainContext(dist, gathered));
+    ChainContext context = new ChainContext(dist, gathered);
     log.printf(Locale.ROOT, "chains plan: gathered %d of %d training rows in one pass (%.1f s); %d chains in %d tasks%n",
         gathered.size(), dist.rowCount(), (System.nanoTime() - start) / 1e9, specs.size() * seeds, tasks);
+    return run(jsc, context::system, dist.rowCount(), dist.q(), sampler, vStar, specs, seeds, iterations, every,
+        divergenceFactor, tasks, log, start);
+  }
+
+  /** A task whose whole system is small enough to broadcast (the synthetic problem's pool). */
+  static List<LabelResult> run(JavaSparkContext jsc, StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs,
+      int seeds, long baseSeed, int batch, int iterations, int every, double divergenceFactor, int tasks, PrintStream log) {
+    if (!(system instanceof Serializable whole)) {
+      throw new IllegalArgumentException("plan chains needs a task whose system can be broadcast");
+    }
+    long start = System.nanoTime();
+    log.printf(Locale.ROOT, "chains plan: broadcasting the whole problem; %d chains in %d tasks%n", specs.size() * seeds, tasks);
+    SystemSource source = () -> (StochasticLinearSystem) whole;
+    return run(jsc, source, system.rowCount(), system.q(), new CounterSampler(baseSeed, system.rowCount(), batch), vStar,
+        specs, seeds, iterations, every, divergenceFactor, tasks, log, start);
+  }
+
+  private static List<LabelResult> run(JavaSparkContext jsc, SystemSource source, int rowCount, int q, CounterSampler sampler,
+      double[] vStar, List<EstimatorSpec> specs, int seeds, int iterations, int every, double divergenceFactor, int tasks,
+      PrintStream log, long start) {
+    Broadcast<SystemSource> context = jsc.broadcast(source);
 
     int total = specs.size() * seeds;
     List<Group> groups = new ArrayList<>();
@@ -78,7 +106,7 @@ final class ChainsPlan {
     context.destroy();
     List<LabelResult> results = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
-      results.add(DriverPlan.reduce(specs.get(i), flat.subList(i * seeds, (i + 1) * seeds), every, iterations, dist.q()));
+      results.add(DriverPlan.reduce(specs.get(i), flat.subList(i * seeds, (i + 1) * seeds), every, iterations, q));
     }
     log.printf(Locale.ROOT, "chains plan: %d chains × %d iterations in %.1f s%n", total, iterations,
         (System.nanoTime() - start) / 1e9);

@@ -107,7 +107,9 @@ public final class EstimateJob {
         org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
             io.hypergrad.spark.SparkSessions.get().sparkContext());
         int tasks = cfg.getPositiveInt("chain_tasks", 2 * jsc.defaultParallelism());
-        iterativeResults = ChainsPlan.run(jsc, (io.hypergrad.spark.DistributedGlmSystem) system, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log);
+        iterativeResults = system instanceof io.hypergrad.spark.DistributedGlmSystem dist
+            ? ChainsPlan.run(jsc, dist, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log)
+            : ChainsPlan.run(jsc, system, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log);
       } else if (plan.equals("distributed")) {
         // every chain its own thread, all riding one pass per iteration
         int lanes = Math.min(iterative.size() * seeds, cfg.getPositiveInt("distributed_lanes", 64));

@@ -19,7 +19,7 @@ public final class TaskFactory {
   /** Builds the task for the given execution plan ({@code driver} or {@code distributed}). */
   public static Task build(JobConfig cfg, PrintStream log, String plan) {
     String task = cfg.getString("task", "synthetic");
-    if (!plan.equals("driver") && !plan.equals("auto") && !task.equals("glm")) {
+    if (plan.equals("distributed") && !task.equals("glm")) {
       throw new InvalidConfigException(cfg.where("plan") + ": plan '" + plan + "' needs task = glm (a problem over data rows)");
     }
     return switch (task) {
@@ -27,7 +27,8 @@ public final class TaskFactory {
         if (plan.equals("auto")) {
           log.println("plan auto → driver: the synthetic problem's pool lives in this JVM");
         }
-        yield synthetic(cfg, log);
+        Task t = synthetic(cfg, log);
+        yield plan.equals("chains") ? new Task(t.system(), t.info(), null, null, "chains") : t;
       }
       case "glm" -> GlmTask.build(cfg, log, plan);
       default -> throw new InvalidConfigException(cfg.where("task") + ": unknown task '" + task + "'; expected synthetic or glm");

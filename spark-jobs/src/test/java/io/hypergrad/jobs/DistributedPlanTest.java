@@ -51,6 +51,21 @@ class DistributedPlanTest {
     assertClose(driver, errors("chains", 3));
   }
 
+  @Test
+  void chainsPlanBroadcastsTheSyntheticProblem() throws Exception {
+    List<String> curves = new ArrayList<>();
+    for (String plan : List.of("driver", "chains")) {
+      Path out = dir.resolve("synthetic-" + plan);
+      PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      EstimateJob.run(new EstimateJob.Options(new File("../conf/synthetic.conf"), List.of("plan=" + plan, "iterations=300",
+          "seeds=3", "problem.size=20", "problem.n_parent=50",
+          "estimators=[{method=neumann},{method=mixed-fp-km,alpha=0.8,schedule=linear,eta0=10,t0=100},{method=exact}]"),
+          out, false), log);
+      curves.add(Files.readString(out.resolve("errors.csv")));
+    }
+    assertEquals(curves.get(0), curves.get(1));
+  }
+
   private static void assertClose(List<String> driver, List<String> three) {
     assertEquals(driver.size(), three.size());
     List<String> worst = new ArrayList<>();
