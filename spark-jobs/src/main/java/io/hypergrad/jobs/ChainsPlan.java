@@ -81,7 +81,29 @@ final class ChainsPlan {
     }
     double[] reference = vStar.clone();
     List<EstimatorSpec> specList = List.copyOf(specs);
-    List<List<Outcome>> perGroup = jsc.parallelize(groups, groups.size()).map(group -> {
+    // progress from the listener bus: executors cannot print to this log
+    long runStart = System.nanoTime();
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger chainsDone = new java.util.concurrent.atomic.AtomicInteger();
+    int[] groupSize = groups.stream().mapToInt(g -> g.to() - g.from()).toArray();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (!"Success".equals(String.valueOf(end.reason())) || end.taskInfo().index() >= groupSize.length) {
+          return;
+        }
+        int finished = done.incrementAndGet();
+        int c = chainsDone.addAndGet(groupSize[end.taskInfo().index()]);
+        double elapsed = (System.nanoTime() - runStart) / 1e9;
+        double rate = c / Math.max(elapsed, 1e-9);
+        log.printf(Locale.ROOT, "  chains %d/%d (%d/%d tasks)  %.1f chains/s  elapsed %.1f s  ETA %.1f s%n", c, total, finished,
+            groupSize.length, rate, elapsed, (total - c) / Math.max(rate, 1e-9));
+      }
+    };
+    jsc.sc().addSparkListener(listener);
+    List<List<Outcome>> perGroup;
+    try {
+      perGroup = jsc.parallelize(groups, groups.size()).map(group -> {
       ChainRunner runner = new ChainRunner(context.value().system(), reference, divergenceFactor);
       List<Outcome> out = new ArrayList<>();
       for (int item = group.from(); item < group.to(); item++) {
@@ -93,6 +115,9 @@ final class ChainsPlan {
       }
       return out;
     }).collect();
+    } finally {
+      jsc.sc().removeSparkListener(listener);
+    }
 
     List<ChainResult> flat = new ArrayList<>(total);
     for (List<Outcome> group : perGroup) {

@@ -106,7 +106,10 @@ public final class EstimateJob {
       if (plan.equals("chains")) {
         org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
             io.hypergrad.spark.SparkSessions.get().sparkContext());
-        int tasks = cfg.getPositiveInt("chain_tasks", 2 * jsc.defaultParallelism());
+        // enough task groups to balance the cores and to report progress, few enough to keep task overhead small
+        int chains = iterative.size() * seeds;
+        int tasks = cfg.getPositiveInt("chain_tasks",
+            Math.max(1, Math.min(chains, Math.max(2 * jsc.defaultParallelism(), Math.min(64, chains / 20)))));
         iterativeResults = system instanceof io.hypergrad.spark.DistributedGlmSystem dist
             ? ChainsPlan.run(jsc, dist, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log)
             : ChainsPlan.run(jsc, system, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log);
