@@ -78,6 +78,11 @@ public final class DenseRowBlock implements RowBlock {
     return m;
   }
 
+  /** aᵢᵀx_c for every row, n×K column-major (M[i + c·n]). */
+  public double[] margins(double[] x, int k) {
+    return margins(0, n, x, k);
+  }
+
   private static double coefficient(double[] weights, int offset, int i, double divisor) {
     return (weights == null ? 1.0 : weights[offset + i]) / divisor;
   }

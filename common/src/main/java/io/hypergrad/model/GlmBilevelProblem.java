@@ -9,8 +9,6 @@ import java.util.Arrays;
  * {@code ridgeInOuter}). ρ_m is the model's own fixed ridge (the paper's scale_reg).
  */
 public final class GlmBilevelProblem implements InnerObjective, java.io.Serializable {
-  /** Up to this many entries (256 MB), the linear system keeps a dense copy of the training rows for B·z. */
-  private static final long DENSE_ROWS_LIMIT = 32L << 20;
 
   private final GlmLoss loss;
   private final HyperModel hyper;
@@ -159,7 +157,7 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     int n = train.size();
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {
-      w[i] = hyper.weight(i) / n;
+      w[i] = rowWeights[i] / n;
     }
     return DenseGlmHessian.addRegularizer(hyper, modelRidge,
         DenseGlmHessian.of(loss, train.features(), train.labels(), w, train.featureCount(), x));
@@ -186,7 +184,7 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   /** out ← B·z = ∂_λ∇ₓg(x, λ)·z (length q). */
   public void crossProduct(double[] x, double[] z, double[] out) {
     if (hyper.instanceWise()) {
-      crossProductFromResiduals(residuals(x), z, out);
+      crossProductFromResiduals(residuals(x), false, z, out);
     } else {
       hyper.applyRegularizerCross(x, z, out);
     }
@@ -205,24 +203,15 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     return r;
   }
 
-  /** Instance-wise B·z: (B·z)ᵢ = (w'ᵢ/n)·∇ℓᵢ·z with ∇ℓᵢ·z = Σ_c rᵢ_c·(aᵢᵀz_c). */
-  private void crossProductFromResiduals(double[] residuals, double[] z, double[] out) {
-    crossProductFromResiduals(residuals, null, z, out);
-  }
-
   /**
-   * The same, with the margins aᵢᵀz_c of all rows from one BLAS dgemm X·Z when the training rows
-   * are given as a dense column-major n×F matrix (Z = z read as F×K, which is x's block layout).
+   * Instance-wise B·z: (B·z)ᵢ = (w'ᵢ/n)·∇ℓᵢ·z with ∇ℓᵢ·z = Σ_c rᵢ_c·(aᵢᵀz_c); the margins aᵢᵀz_c of all
+   * rows come from the dense block's BLAS calls when {@code blockMargins}, else row by row.
    */
-  private void crossProductFromResiduals(double[] residuals, double[] denseRows, double[] z, double[] out) {
+  private void crossProductFromResiduals(double[] residuals, boolean blockMargins, double[] z, double[] out) {
     int n = train.size();
     int k = loss.outputs();
     int f = train.featureCount();
-    double[] margins = null;
-    if (denseRows != null) {
-      margins = new double[n * k];
-      io.hypergrad.linalg.Blas.get().dgemm("N", "N", n, k, f, 1.0, denseRows, n, z, f, 0.0, margins, n);
-    }
+    double[] margins = blockMargins && trainBlock instanceof DenseRowBlock dense ? dense.margins(z, k) : null;
     for (int i = 0; i < n; i++) {
       double dot = 0;
       for (int c = 0; c < k; c++) {
@@ -235,20 +224,6 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     }
   }
 
-  /** The training rows as a dense column-major n×F matrix. */
-  private double[] denseTrainRows() {
-    int n = train.size();
-    int f = train.featureCount();
-    double[] xm = new double[n * f];
-    for (int i = 0; i < n; i++) {
-      org.apache.spark.ml.linalg.Vector a = train.features()[i];
-      for (int j = 0; j < f; j++) {
-        xm[j * n + i] = a.apply(j);
-      }
-    }
-    return xm;
-  }
-
   /** The stochastic linear system of the hypergradient at x (x should be the inner optimum). */
   public StochasticLinearSystem linearSystemAt(double[] x) {
     double[] xs = x.clone();
@@ -256,9 +231,6 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     outerGradient(xs, c);
     double[] d = new double[hyper.q()];
     double[] residuals = hyper.instanceWise() ? residuals(xs) : null;
-    // the read-out B·z runs once per recorded error: worth a dense copy of the rows for dgemm
-    double[] denseRows = residuals != null && (long) train.size() * train.featureCount() <= DENSE_ROWS_LIMIT
-        ? denseTrainRows() : null;
     return new StochasticLinearSystem() {
       @Override
       public int p() {
@@ -288,7 +260,7 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
       @Override
       public void applyB(double[] z, double[] out) {
         if (residuals != null) {
-          crossProductFromResiduals(residuals, denseRows, z, out);
+          crossProductFromResiduals(residuals, true, z, out);
         } else {
           hyper.applyRegularizerCross(xs, z, out);
         }

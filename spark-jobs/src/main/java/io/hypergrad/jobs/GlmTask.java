@@ -164,9 +164,9 @@ public final class GlmTask {
     info.put("outer_loss", distributed != null ? distributed.outerLoss(inner.x()) : problem.outerLoss(inner.x()));
     if (distributed != null) {
       info.put("partitions", distributed.partitions());
-      return new Task(distributed.linearSystemAt(inner.x()), info, problem, inner.x(), plan);
+      return new Task(distributed.linearSystemAt(inner.x()), info, plan);
     }
-    return new Task(problem.linearSystemAt(inner.x()), info, problem, inner.x(), plan);
+    return new Task(problem.linearSystemAt(inner.x()), info, plan);
   }
 
   /** Rows of training data (bytes of feature values) up to which plan auto stays in the driver. */

@@ -28,7 +28,7 @@ public final class TaskFactory {
           log.println("plan auto → driver: the synthetic problem's pool lives in this JVM");
         }
         Task t = synthetic(cfg, log);
-        yield plan.equals("chains") ? new Task(t.system(), t.info(), null, null, "chains") : t;
+        yield plan.equals("chains") ? new Task(t.system(), t.info(), "chains") : t;
       }
       case "glm" -> GlmTask.build(cfg, log, plan);
       default -> throw new InvalidConfigException(cfg.where("task") + ": unknown task '" + task + "'; expected synthetic or glm");
