@@ -102,6 +102,26 @@ public final class DenseRowBlock implements RowBlock {
     return s;
   }
 
+  @Override
+  public void rowLossesAndGradientDots(GlmLoss loss, double[] x, double[] s, double[] losses, double[] dots) {
+    int k = loss.outputs();
+    for (int from = 0; from < n; from += chunkRows()) {
+      int len = Math.min(chunkRows(), n - from);
+      double[] m = margins(from, len, x, k);
+      double[] ms = margins(from, len, s, k);
+      double[] r = new double[len * k];
+      for (int i = 0; i < len; i++) {
+        losses[from + i] = loss.lossAtMargins(m, i, len, labels[from + i]);
+        loss.residualAtMargins(m, i, len, labels[from + i], r, i);
+        double dot = 0;
+        for (int c = 0; c < k; c++) {
+          dot += r[i + c * len] * ms[i + c * len];
+        }
+        dots[from + i] = dot;
+      }
+    }
+  }
+
   /** out += Σᵢ wᵢ·∇ℓᵢ(x), with wᵢ = weight/divisor. */
   @Override
   public void addGradient(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] out) {

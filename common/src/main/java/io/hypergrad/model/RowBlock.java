@@ -39,4 +39,10 @@ public interface RowBlock extends Serializable {
   /** out[:, v] += Σᵢ wᵢ·∇²ℓᵢ(x)·V[:, v] for the kv vectors of V (p×kv). */
   void addHessianProduct(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] vs, int kv,
       double[] out);
+
+  /**
+   * For every row i: losses[i] ← ℓᵢ(x) and dots[i] ← ∇ℓᵢ(x)·s = Σ_c rᵢ_c·(aᵢᵀs_c), rᵢ = ∂ℓᵢ/∂m at x —
+   * the per-row pieces of an influence score.
+   */
+  void rowLossesAndGradientDots(GlmLoss loss, double[] x, double[] s, double[] losses, double[] dots);
 }

@@ -88,6 +88,25 @@ public final class SparseRowBlock implements RowBlock {
   }
 
   @Override
+  public void rowLossesAndGradientDots(GlmLoss loss, double[] x, double[] s, double[] losses, double[] dots) {
+    int k = loss.outputs();
+    double[] m = new double[k];
+    double[] r = new double[k];
+    for (int i = 0; i < n; i++) {
+      margins(i, x, k, m);
+      losses[i] = loss.lossAtMargins(m, 0, 1, labels[i]);
+      loss.residualAtMargins(m, 0, 1, labels[i], r, 0);
+      double dot = 0;
+      for (int c = 0; c < k; c++) {
+        if (r[c] != 0) {
+          dot += r[c] * dot(i, s, c * f);
+        }
+      }
+      dots[i] = dot;
+    }
+  }
+
+  @Override
   public double weightedLoss(GlmLoss loss, double[] x, double[] weights, int offset) {
     int k = loss.outputs();
     double[] m = new double[k];

@@ -83,6 +83,27 @@ public final class ChainRunner {
     return new ChainResult(errors, estimate, (System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Runs {@code iterations} steps of chain {@code chain} with the same divergence watch and returns
+   * the final x ≈ A⁻¹c itself (for jobs that use the solution, not its error).
+   */
+  public double[] solve(EstimatorSpec spec, CounterSampler sampler, int chain, int iterations) {
+    StochasticEstimator estimator = Estimators.create(spec, system);
+    int[] rows = sampler.newRowBuffer();
+    double bound = divergenceFactor * cNorm / spec.scale();
+    for (int t = 0; t < iterations; t++) {
+      sampler.rows(chain, t, rows);
+      estimator.step(t, rows);
+      double norm = estimator.stateNorm();
+      if (!(norm <= bound)) {
+        throw divergence(spec, sampler.batch(), t, norm, bound);
+      }
+    }
+    double[] x = new double[system.p()];
+    estimator.adjoint(x);
+    return x;
+  }
+
   private double error(StochasticEstimator estimator, double[] x, double[] bx) {
     estimator.adjoint(x);
     system.applyB(x, bx);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/hypergrad <job> --conf conf/X.conf [--set key=value]... --out DIR}. */
 @Command(name = "hypergrad", mixinStandardHelpOptions = true, version = "hypergrad-spark 0.1.0",
     description = "Stochastic hypergradient estimation (Mixed FP-KM and classic estimators).",
-    subcommands = {EstimateCommand.class, PrepareCommand.class, SweepCommand.class})
+    subcommands = {EstimateCommand.class, PrepareCommand.class, SweepCommand.class, InfluenceCommand.class})
 public final class Hypergrad implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -33,7 +33,7 @@ public final class Hypergrad implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a job: estimate, prepare or sweep");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a job: prepare, estimate, sweep, influence or hpo");
   }
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -57,6 +57,22 @@ public final class EstimatorGrid {
     return new ArrayList<>(byLabel.values());
   }
 
+  /**
+   * The one configuration named by the top-level {@code method} key (default {@code defaultMethod}),
+   * its parameters from --set or the top level: for jobs that run a single estimator (influence, hpo).
+   */
+  public static EstimatorSpec single(JobConfig cfg, String defaultMethod, long iterations) {
+    String method = cfg.getString("method", defaultMethod);
+    Config entry = com.typesafe.config.ConfigFactory.parseMap(Map.of("method", method), "method = " + method);
+    String where = cfg.where("method");
+    List<EstimatorSpec> specs = expandEntry(cfg, entry, where, iterations, skipped -> { });
+    if (specs.size() != 1) {
+      throw new InvalidConfigException(where + ": this job runs one configuration; give " + method
+          + "'s parameters as single values, not lists (" + specs.size() + " configurations)");
+    }
+    return specs.get(0);
+  }
+
   /** method, plus the schedule kind for scheduled methods: "sid linear", "mixed-fp-km const". */
   public static String defaultFamily(EstimatorSpec spec) {
     Object schedule = spec.params().get("schedule");

@@ -110,6 +110,10 @@ public final class JobConfig {
     return has(key) ? read(key, () -> config.getDouble(key)) : fallback;
   }
 
+  public boolean getBoolean(String key, boolean fallback) {
+    return has(key) ? read(key, () -> config.getBoolean(key)) : fallback;
+  }
+
   public String getString(String key, String fallback) {
     return has(key) ? read(key, () -> config.getString(key)) : fallback;
   }

@@ -54,7 +54,7 @@ public final class GlmTask {
     }
   }
 
-  private static GlmLoss loss(JobConfig cfg, int classes) {
+  static GlmLoss loss(JobConfig cfg, int classes) {
     String model = cfg.getString("problem.model", "logistic");
     try {
       if (model.equals("logistic") && classes != 2) {
@@ -212,7 +212,7 @@ public final class GlmTask {
     return new LabeledRows(split.features(), split.labels(), featureCount);
   }
 
-  private static HyperModel hyperModel(JobConfig cfg, int p, int nTrain) {
+  static HyperModel hyperModel(JobConfig cfg, int p, int nTrain) {
     String name = cfg.getString("problem.hyper_model", "l2");
     double rho = cfg.getDouble("problem.rho", 0.1);
     int q = switch (name) {

@@ -56,14 +56,25 @@ public final class DistributedGlmProblem implements InnerObjective {
     if (hyper.instanceWise() && hyper.q() != n) {
       throw new IllegalArgumentException(hyper.name() + " needs one λ per training row: " + hyper.q() + " for " + n + " rows");
     }
-    double[] w = new double[n];
-    double[] dw = new double[n];
-    for (int i = 0; i < n; i++) {
-      w[i] = hyper.weight(i);
-      dw[i] = hyper.weightDerivative(i);
+    if (hyper.instanceWise()) {
+      double[] w = new double[n];
+      double[] dw = new double[n];
+      for (int i = 0; i < n; i++) {
+        w[i] = hyper.weight(i);
+        dw[i] = hyper.weightDerivative(i);
+      }
+      this.weights = jsc.broadcast(w);
+      this.weightDerivatives = jsc.broadcast(dw);
+    } else {
+      // every weight is 1: nothing of size n on the driver (the blocks read null weights as 1)
+      this.weights = null;
+      this.weightDerivatives = null;
     }
-    this.weights = jsc.broadcast(w);
-    this.weightDerivatives = jsc.broadcast(dw);
+  }
+
+  /** A weight broadcast's value, or null (every weight 1) without one. */
+  static double[] valueOf(Broadcast<double[]> b) {
+    return b == null ? null : b.value();
   }
 
   /** Over partitions already on the executors (e.g. read from Parquet or generated there). */
@@ -84,13 +95,23 @@ public final class DistributedGlmProblem implements InnerObjective {
 
   /** Contiguous ranges of rows, one RowPartition per Spark partition, sizes differing by at most one. */
   static JavaRDD<RowPartition> distribute(JavaSparkContext jsc, LabeledRows rows, int partitions) {
-    int total = rows.size();
+    return distribute(jsc, rows.features(), rows.labels(), null, null, partitions);
+  }
+
+  /** As above, keeping each row's source id and clean label (either may be null). */
+  public static JavaRDD<RowPartition> distribute(JavaSparkContext jsc, Vector[] features, double[] labels, long[] ids,
+      double[] cleanLabels, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be ≥ 1, got " + partitions);
+    }
+    int total = labels.length;
     List<RowPartition> parts = new ArrayList<>(partitions);
     for (int k = 0; k < partitions; k++) {
       int from = (int) ((long) total * k / partitions);
       int to = (int) ((long) total * (k + 1) / partitions);
-      parts.add(new RowPartition(from, Arrays.copyOfRange(rows.features(), from, to, Vector[].class),
-          Arrays.copyOfRange(rows.labels(), from, to)));
+      parts.add(new RowPartition(from, Arrays.copyOfRange(features, from, to, Vector[].class),
+          Arrays.copyOfRange(labels, from, to), ids == null ? null : Arrays.copyOfRange(ids, from, to),
+          cleanLabels == null ? null : Arrays.copyOfRange(cleanLabels, from, to)));
     }
     return jsc.parallelize(parts, partitions);
   }
@@ -162,7 +183,7 @@ public final class DistributedGlmProblem implements InnerObjective {
     Broadcast<double[]> wb = weights;
     double[] xs = x.clone();
     double s = 0;
-    for (double part : train.map(rp -> rp.weightedLoss(l, xs, wb.value())).collect()) {
+    for (double part : train.map(rp -> rp.weightedLoss(l, xs, valueOf(wb))).collect()) {
       s += part;
     }
     return s / n + hyper.regularizer(x) + 0.5 * modelRidge * squaredNorm(x);
@@ -176,7 +197,7 @@ public final class DistributedGlmProblem implements InnerObjective {
     double[] xs = x.clone();
     int rows = n;
     int dim = p;
-    double[] sum = sumInOrder(train.map(rp -> rp.weightedGradient(l, xs, wb.value(), rows, dim)).collect(), p);
+    double[] sum = sumInOrder(train.map(rp -> rp.weightedGradient(l, xs, valueOf(wb), rows, dim)).collect(), p);
     System.arraycopy(sum, 0, out, 0, p);
     hyper.addRegularizerGradient(x, out);
     for (int j = 0; j < p; j++) {
@@ -198,7 +219,7 @@ public final class DistributedGlmProblem implements InnerObjective {
     double divisor = rows == null ? n : rows.length;
     int dim = p;
     double[] vectors = Arrays.copyOf(vs, p * k);
-    double[] sum = sumInOrder(train.map(rp -> rp.hessianProduct(l, xs, wb.value(), divisor, rows, vectors, k, dim)).collect(),
+    double[] sum = sumInOrder(train.map(rp -> rp.hessianProduct(l, xs, valueOf(wb), divisor, rows, vectors, k, dim)).collect(),
         p * k);
     System.arraycopy(sum, 0, out, 0, p * k);
     hyper.addRegularizerHessianProduct(vs, k, out);
@@ -214,7 +235,7 @@ public final class DistributedGlmProblem implements InnerObjective {
     double[] xs = x.clone();
     int dim = p;
     List<SampledRequest> reqs = List.copyOf(requests);
-    List<List<double[]>> perPartition = train.map(rp -> rp.hessianProducts(l, xs, wb.value(), reqs, dim)).collect();
+    List<List<double[]>> perPartition = train.map(rp -> rp.hessianProducts(l, xs, valueOf(wb), reqs, dim)).collect();
     List<double[]> results = new ArrayList<>(reqs.size());
     for (int r = 0; r < reqs.size(); r++) {
       SampledRequest req = reqs.get(r);
@@ -270,8 +291,10 @@ public final class DistributedGlmProblem implements InnerObjective {
   public void release() {
     train.unpersist(false);
     validation.unpersist(false);
-    weights.destroy();
-    weightDerivatives.destroy();
+    if (weights != null) {
+      weights.destroy();
+      weightDerivatives.destroy();
+    }
   }
 
   private static double squaredNorm(double[] x) {

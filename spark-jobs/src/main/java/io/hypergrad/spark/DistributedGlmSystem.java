@@ -86,7 +86,7 @@ public final class DistributedGlmSystem implements StochasticLinearSystem {
     int f = problem.featureCount;
     int p = problem.p;
     double[] sum = DistributedGlmProblem.sumInOrder(
-        problem.train.map(part -> part.denseHessian(l, xb.value(), wb.value(), rowsTotal, f)).collect(), p * p);
+        problem.train.map(part -> part.denseHessian(l, xb.value(), DistributedGlmProblem.valueOf(wb), rowsTotal, f)).collect(), p * p);
     return DenseGlmHessian.addRegularizer(problem.hyper, problem.modelRidge, sum);
   }
 

@@ -81,25 +81,35 @@ public final class PreparedData {
   /**
    * A split read straight into contiguous {@link RowPartition}s on the executors (nothing of size n
    * on the driver): rows in id order, numbered 0 … n−1 by {@code zipWithIndex}, shuffled into
-   * {@code partitions} ranges of consecutive numbers.
+   * {@code partitions} ranges of consecutive numbers. Each partition keeps its rows' ids and, when
+   * the split has them, their clean labels.
    */
   public static JavaRDD<RowPartition> partitions(Path dir, String split, int partitions) {
     SparkSession spark = SparkSessions.get();
-    Dataset<Row> df = spark.read().parquet(dir.resolve(split).toString()).select("id", "label", "features").orderBy("id");
-    JavaPairRDD<Long, Tuple2<Double, Vector>> numbered = df.javaRDD().zipWithIndex()
-        .mapToPair(t -> new Tuple2<>(t._2(), new Tuple2<>(t._1().getDouble(1), (Vector) t._1().getAs(2))));
+    Dataset<Row> all = spark.read().parquet(dir.resolve(split).toString());
+    boolean noisy = List.of(all.columns()).contains("clean_label");
+    Dataset<Row> df = (noisy ? all.select("id", "label", "features", "clean_label") : all.select("id", "label", "features"))
+        .orderBy("id");
+    JavaPairRDD<Long, Row> numbered = df.javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
     long n = numbered.count();
     return numbered.partitionBy(new ContiguousPartitioner(partitions, n)).mapPartitionsWithIndex((k, it) -> {
-      List<Tuple2<Long, Tuple2<Double, Vector>>> rows = new ArrayList<>();
+      List<Tuple2<Long, Row>> rows = new ArrayList<>();
       it.forEachRemaining(rows::add);
       rows.sort((a, b) -> Long.compare(a._1(), b._1()));
+      long[] ids = new long[rows.size()];
       Vector[] f = new Vector[rows.size()];
       double[] y = new double[rows.size()];
+      double[] clean = noisy ? new double[rows.size()] : null;
       for (int i = 0; i < f.length; i++) {
-        f[i] = rows.get(i)._2()._2();
-        y[i] = rows.get(i)._2()._1();
+        Row r = rows.get(i)._2();
+        ids[i] = r.getLong(0);
+        y[i] = r.getDouble(1);
+        f[i] = r.getAs(2);
+        if (noisy) {
+          clean[i] = r.getDouble(3);
+        }
       }
-      return List.of(new RowPartition((int) ContiguousPartitioner.from(k, partitions, n), f, y)).iterator();
+      return List.of(new RowPartition((int) ContiguousPartitioner.from(k, partitions, n), f, y, ids, clean)).iterator();
     }, true);
   }
 

@@ -22,15 +22,46 @@ public final class RowPartition implements Serializable {
   private final int start;
   private final RowBlock block;
   private final double[] labels;
+  // the source ids and pre-noise labels, kept for per-row outputs when the data has them
+  private final long[] ids;
+  private final double[] cleanLabels;
 
   public RowPartition(int start, Vector[] features, double[] labels) {
+    this(start, features, labels, null, null);
+  }
+
+  /** With each row's source id and, when label noise was added, its clean label (either may be null). */
+  public RowPartition(int start, Vector[] features, double[] labels, long[] ids, double[] cleanLabels) {
     this.start = start;
     this.labels = labels.clone();
     this.block = RowBlock.of(features, labels, features.length == 0 ? 0 : features[0].size());
+    this.ids = ids == null ? null : ids.clone();
+    this.cleanLabels = cleanLabels == null ? null : cleanLabels.clone();
   }
 
   public int start() {
     return start;
+  }
+
+  RowBlock block() {
+    return block;
+  }
+
+  double label(int local) {
+    return labels[local];
+  }
+
+  /** The row's source id, or its split index when the source ids were not kept. */
+  long id(int local) {
+    return ids != null ? ids[local] : start + local;
+  }
+
+  boolean hasCleanLabels() {
+    return cleanLabels != null;
+  }
+
+  double cleanLabel(int local) {
+    return cleanLabels[local];
   }
 
   public int size() {
@@ -58,7 +89,7 @@ public final class RowPartition implements Serializable {
       for (int i : rows) {
         int local = i - start;
         if (local >= 0 && local < labels.length) {
-          loss.addHessianProduct(row(local), labels[local], x, weights[i] / divisor, vs, k, out);
+          loss.addHessianProduct(row(local), labels[local], x, (weights == null ? 1.0 : weights[i]) / divisor, vs, k, out);
         }
       }
     }
@@ -91,7 +122,7 @@ public final class RowPartition implements Serializable {
   double[] denseHessian(GlmLoss loss, double[] x, double[] weights, double divisor, int featureCount) {
     double[] w = new double[labels.length];
     for (int local = 0; local < labels.length; local++) {
-      w[local] = weights[start + local] / divisor;
+      w[local] = (weights == null ? 1.0 : weights[start + local]) / divisor;
     }
     return DenseGlmHessian.of(loss, rows(), labels, w, featureCount, x);
   }

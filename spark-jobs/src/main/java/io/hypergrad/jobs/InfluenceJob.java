@@ -1,0 +1,359 @@
+package io.hypergrad.jobs;
+
+import io.hypergrad.config.DataConfig;
+import io.hypergrad.config.EstimatorGrid;
+import io.hypergrad.config.InvalidConfigException;
+import io.hypergrad.config.JobConfig;
+import io.hypergrad.estimator.DirectSolution;
+import io.hypergrad.estimator.EstimatorSpec;
+import io.hypergrad.estimator.Estimators;
+import io.hypergrad.estimator.ExactSolve;
+import io.hypergrad.linalg.Blas;
+import io.hypergrad.model.GlmLoss;
+import io.hypergrad.model.HyperModel;
+import io.hypergrad.model.NewtonCg;
+import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.output.HistogramPlot;
+import io.hypergrad.output.OutputDirectory;
+import io.hypergrad.output.SummaryJson;
+import io.hypergrad.prep.DataPreparation;
+import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.run.ChainRunner;
+import io.hypergrad.spark.ChainContext;
+import io.hypergrad.spark.DistributedGlmProblem;
+import io.hypergrad.spark.DistributedGlmSystem;
+import io.hypergrad.spark.GatheredRows;
+import io.hypergrad.spark.InfluenceScores;
+import io.hypergrad.spark.PreparedData;
+import io.hypergrad.spark.RowPartition;
+import io.hypergrad.spark.SparkSessions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * {@code influence}: the influence of up-weighting every training row on the validation loss of a
+ * GLM (sign convention in {@link InfluenceScores}). The inner problem is solved on the executors'
+ * rows, s ≈ A⁻¹∇f_val is solved once (an iterative estimator over rows gathered in one pass, or
+ * cg/exact over full passes), s is broadcast and every row's score is computed where the row lives.
+ * The scores go straight from the executors to Parquet; the driver holds p-sized vectors, the
+ * top-k rows and the histogram, nothing of size n.
+ */
+public final class InfluenceJob {
+  public static final Set<String> KNOWN_KEYS = knownKeys();
+
+  private InfluenceJob() {}
+
+  private static Set<String> knownKeys() {
+    Set<String> keys = new HashSet<>(Set.of("name", "task", "seed", "iterations", "batch", "partitions", "method",
+        "compare_cg", "top_k", "histogram_bins", "noise_top_fraction", "divergence_factor", "exact_max_p"));
+    keys.addAll(GlmTask.KEYS);
+    keys.addAll(DataConfig.KEYS);
+    keys.addAll(EstimatorGrid.PARAM_KEYS);
+    return keys;
+  }
+
+  public static Path run(EstimateJob.Options options, PrintStream log) throws IOException {
+    long start = System.nanoTime();
+    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), KNOWN_KEYS);
+    if (!cfg.getString("task", "glm").equals("glm")) {
+      throw new InvalidConfigException(cfg.where("task") + ": influence runs on task = glm only");
+    }
+    int iterations = cfg.getPositiveInt("iterations", 10_000);
+    int batch = cfg.getPositiveInt("batch", 1);
+    long seed = cfg.getLong("seed", 0L);
+    int partitions = cfg.getPositiveInt("partitions", 4);
+    int topK = cfg.getPositiveInt("top_k", 20);
+    int bins = cfg.getPositiveInt("histogram_bins", 60);
+    double noiseTop = cfg.getDouble("noise_top_fraction", 0.1);
+    if (!(noiseTop > 0 && noiseTop <= 1)) {
+      throw new InvalidConfigException(cfg.where("noise_top_fraction") + ": noise_top_fraction must be in (0, 1], got " + noiseTop);
+    }
+    boolean compareCg = cfg.getBoolean("compare_cg", false);
+    EstimatorSpec spec = EstimatorGrid.single(cfg, "mixed-fp-km", iterations);
+    String task = cfg.getString("name", baseName(options.conf().getName()));
+
+    try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
+      SparkSession spark = SparkSessions.get();
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Rows rows = rows(cfg, jsc, partitions, log);
+      GlmLoss loss = GlmTask.loss(cfg, rows.classes());
+      HyperModel hyper = hyperModel(cfg, loss.parameterCount(rows.features()));
+      DistributedGlmProblem problem;
+      try {
+        problem = DistributedGlmProblem.of(jsc, rows.train(), rows.validation(), rows.features(), loss, hyper,
+            cfg.getDouble("problem.model_ridge", 0), false);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
+      }
+      int n = problem.rowCount();
+      log.printf(Locale.ROOT, "influence: %s + %s on %d training / %d validation rows in %d partitions on %s, p = %d (%.1f s)%n",
+          loss.name(), hyper.name(), n, problem.validationCount(), problem.partitions(), jsc.master(), problem.p(),
+          (System.nanoTime() - start) / 1e9);
+
+      long t0 = System.nanoTime();
+      NewtonCg.Result inner = NewtonCg.solve(problem, new double[problem.p()], cfg.getDouble("problem.inner_tol", 1e-9),
+          cfg.getPositiveInt("problem.inner_max_iter", 100));
+      double innerSeconds = (System.nanoTime() - t0) / 1e9;
+      log.printf(Locale.ROOT, "inner solve: Newton-CG, %d steps, ‖∇ₓg‖ = %.3e (%.1e relative)%s in %.2f s%n", inner.iterations(),
+          inner.gradNorm(), inner.gradNorm() / inner.startNorm(), inner.converged() ? "" : " — NOT converged", innerSeconds);
+      double[] x = inner.x();
+      DistributedGlmSystem system = problem.linearSystemAt(x);
+
+      t0 = System.nanoTime();
+      double[] s = solve(cfg, spec, system, seed, batch, iterations, log);
+      double solveSeconds = (System.nanoTime() - t0) / 1e9;
+      double residual = relativeResidual(system, s);
+      log.printf(Locale.ROOT, "s = A⁻¹c by %s: ‖s‖ = %.6g, ‖As − c‖/‖c‖ = %.2e (%.2f s)%n", spec.label(), Blas.norm(s),
+          residual, solveSeconds);
+      double[] sCg = null;
+      double cgSeconds = 0;
+      if (compareCg && spec.method() != io.hypergrad.estimator.Method.CG) {
+        t0 = System.nanoTime();
+        DirectSolution cg = Estimators.solveDirect(EstimatorSpec.cg(EstimatorSpec.DEFAULT_CG_TOL, 100 * system.p()), system, 0);
+        sCg = cg.x();
+        cgSeconds = (System.nanoTime() - t0) / 1e9;
+        log.printf(Locale.ROOT, "cg for comparison: %d iterations, ‖s − s_cg‖/‖s_cg‖ = %.3e (%.2f s)%n", cg.iterations(),
+            Blas.distance(s, sCg) / Blas.norm(sCg), cgSeconds);
+      }
+
+      // one pass: every row's score where the row lives, straight into Parquet
+      t0 = System.nanoTime();
+      boolean clean = rows.cleanLabels();
+      Broadcast<double[]> xb = jsc.broadcast(x);
+      Broadcast<double[]> sb = jsc.broadcast(s);
+      Broadcast<double[]> cgb = sCg == null ? null : jsc.broadcast(sCg);
+      long total = n;
+      JavaRDD<Row> scored = rows.train().flatMap(part -> InfluenceScores.of(part, loss, xb.value(), sb.value(),
+          cgb == null ? null : cgb.value(), total, clean));
+      Dataset<Row> scores = spark.createDataFrame(scored, InfluenceScores.schema(sCg != null, clean))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      scores.write().parquet(out.path("scores").toString());
+      double scoreSeconds = (System.nanoTime() - t0) / 1e9;
+      log.printf(Locale.ROOT, "scores: %d rows written to Parquet in %.2f s (%.0f rows/s)%n", n, scoreSeconds, n / scoreSeconds);
+
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("job", "influence");
+      summary.put("task", task);
+      summary.put("kind", "glm");
+      summary.put("p", problem.p());
+      summary.put("q", n);
+      summary.put("model", loss.name());
+      summary.put("hyper_model", hyper.name());
+      summary.put("n_train", n);
+      summary.put("n_val", problem.validationCount());
+      summary.put("partitions", problem.partitions());
+      summary.put("plan", "distributed");
+      summary.put("method", spec.method().canonicalName());
+      summary.put("label", spec.label());
+      summary.put("params", spec.params());
+      summary.put("iterations", spec.method().isIterative() ? iterations : 0);
+      summary.put("batch", batch);
+      summary.put("seed", seed);
+      summary.put("sign", "influence = d val_loss / d eps_i for training weight (1 + eps_i): > 0 harmful, < 0 helpful; "
+          + "removing row i changes the validation loss by about -influence");
+      summary.put("inner_steps", inner.iterations());
+      summary.put("inner_grad_norm", inner.gradNorm());
+      summary.put("inner_converged", inner.converged());
+      summary.put("val_loss", problem.outerLoss(x));
+      summary.put("s_norm", Blas.norm(s));
+      summary.put("relative_residual", residual);
+      summary.put("stats", stats(scores, sCg != null));
+      if (sCg != null) {
+        summary.put("cg_relative_difference", Blas.distance(s, sCg) / Blas.norm(sCg));
+      }
+      Map<String, Object> histogram = histogram(scores, bins);
+      if (clean) {
+        summary.put("label_noise", noise(scores, n, noiseTop, log));
+      }
+      writeTop(out.path("top.csv"), scores, topK, clean);
+      HistogramPlot.write(out.path("histogram.png"), "influence of each training row on the validation loss: " + task
+          + " (n = " + n + ", " + spec.method().canonicalName() + ")", "influence (> 0 harmful, < 0 helpful)",
+          (double[]) histogram.get("edges"), (long[]) histogram.get("counts"));
+      summary.put("histogram", histogram);
+      Map<String, Object> seconds = new LinkedHashMap<>();
+      seconds.put("inner", innerSeconds);
+      seconds.put("solve", solveSeconds);
+      seconds.put("cg", cgSeconds);
+      seconds.put("scores", scoreSeconds);
+      summary.put("phase_seconds", seconds);
+      summary.put("seconds", (System.nanoTime() - start) / 1e9);
+      SummaryJson.mapper().writeValue(out.path("summary.json").toFile(), summary);
+      scores.unpersist();
+      xb.destroy();
+      sb.destroy();
+      if (cgb != null) {
+        cgb.destroy();
+      }
+      system.release();
+      problem.release();
+      out.commit();
+      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
+      return out.target();
+    }
+  }
+
+  /** The split rows on the executors, with ids (and clean labels when label noise was added). */
+  private record Rows(JavaRDD<RowPartition> train, JavaRDD<RowPartition> validation, int features, int classes,
+      boolean cleanLabels) {}
+
+  private static Rows rows(JobConfig cfg, JavaSparkContext jsc, int partitions, PrintStream log) {
+    if (DataConfig.isPrepared(cfg)) {
+      Path dir = DataConfig.prepared(cfg);
+      Map<String, Object> meta;
+      try {
+        meta = PreparedData.metadata(dir);
+      } catch (IOException e) {
+        throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
+      }
+      Object noise = meta.get("label_noise");
+      boolean noisy = noise instanceof Map<?, ?> m && m.get("fraction") instanceof Number f && f.doubleValue() > 0;
+      log.printf(Locale.ROOT, "data: %s read on the executors from %s%n", meta.get("counts"), dir);
+      return new Rows(PreparedData.partitions(dir, "train", partitions), PreparedData.partitions(dir, "val", partitions),
+          ((Number) meta.get("features")).intValue(), ((Number) meta.get("classes")).intValue(), noisy);
+    }
+    // raw files are read and prepared on the driver (run prepare first for data that does not fit it)
+    DataPreparation.Result data = GlmTask.load(cfg, log);
+    PreparedSplit train = data.split("train");
+    PreparedSplit val = data.split("val");
+    return new Rows(DistributedGlmProblem.distribute(jsc, train.features(), train.labels(), train.ids(), train.cleanLabels(),
+        partitions), DistributedGlmProblem.distribute(jsc, val.features(), val.labels(), val.ids(), null, partitions),
+        data.featureCount(), data.classes(), train.cleanLabels() != null);
+  }
+
+  /** The regulariser R(x, λ) at fixed λ: any feature-wise hyper-model (an instance-wise one has the weights the job varies). */
+  private static HyperModel hyperModel(JobConfig cfg, int p) {
+    HyperModel hyper = GlmTask.hyperModel(cfg, p, 0);
+    if (hyper.instanceWise()) {
+      throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": influence scores every training row's weight "
+          + "itself; use a regulariser (l2, l2-per-feature or biased-reg), not " + hyper.name());
+    }
+    return hyper;
+  }
+
+  private static double[] solve(JobConfig cfg, EstimatorSpec spec, DistributedGlmSystem system, long seed, int batch,
+      int iterations, PrintStream log) {
+    if (!spec.method().isIterative()) {
+      DirectSolution sol = Estimators.solveDirect(spec, system, cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P));
+      if (!sol.converged()) {
+        log.printf(Locale.ROOT, "WARNING: %s stopped after %d iterations at relative residual %.2e%n", spec.label(),
+            sol.iterations(), sol.residual());
+      }
+      return sol.x();
+    }
+    // the chain's T·b rows come to the driver in one pass (size T·b, not n); the chain runs on them
+    CounterSampler sampler = new CounterSampler(seed, system.rowCount(), batch);
+    long t0 = System.nanoTime();
+    GatheredRows gathered = system.gather(sampler, 1, iterations, false);
+    log.printf(Locale.ROOT, "gathered the %d distinct rows a chain of %d × %d draws (%.2f s)%n", gathered.size(), iterations,
+        batch, (System.nanoTime() - t0) / 1e9);
+    ChainContext context = new ChainContext(system, gathered);
+    double factor = cfg.getDouble("divergence_factor", ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
+    return new ChainRunner(context.system(), new double[system.q()], factor).solve(spec, sampler, 0, iterations);
+  }
+
+  /** ‖A·s − c‖/‖c‖: one pass. */
+  private static double relativeResidual(DistributedGlmSystem system, double[] s) {
+    double[] as = new double[s.length];
+    system.applyA(s, as);
+    return Blas.distance(as, system.c()) / Math.max(Blas.norm(system.c()), Double.MIN_NORMAL);
+  }
+
+  private static Map<String, Object> stats(Dataset<Row> scores, boolean withCg) {
+    Column[] aggs = {functions.count("influence"), functions.sum("influence"), functions.mean("influence"),
+        functions.stddev_pop("influence"), functions.min("influence"), functions.max("influence"),
+        functions.sum(functions.when(functions.col("influence").gt(0), 1).otherwise(0))};
+    Row r = scores.agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length)).first();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("count", r.getLong(0));
+    m.put("sum", r.getDouble(1));
+    m.put("mean", r.getDouble(2));
+    m.put("std", r.getDouble(3));
+    m.put("min", r.getDouble(4));
+    m.put("max", r.getDouble(5));
+    m.put("harmful_rows", r.getLong(6));
+    if (withCg) {
+      Row c = scores.agg(functions.corr("influence", "influence_cg"),
+          functions.sqrt(functions.sum(functions.pow(functions.col("influence").minus(functions.col("influence_cg")), 2))),
+          functions.sqrt(functions.sum(functions.pow(functions.col("influence_cg"), 2)))).first();
+      m.put("pearson_vs_cg", c.getDouble(0));
+      m.put("relative_error_vs_cg", c.getDouble(1) / c.getDouble(2));
+    }
+    return m;
+  }
+
+  private static Map<String, Object> histogram(Dataset<Row> scores, int bins) {
+    Tuple2<double[], long[]> h = scores.select("influence").javaRDD().mapToDouble(r -> r.getDouble(0)).histogram(bins);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("edges", h._1());
+    m.put("counts", h._2());
+    return m;
+  }
+
+  /**
+   * Label-noise diagnostics when the data records clean labels: the share of flipped rows among the
+   * top fraction by influence (most harmful first), beside the same share by training loss (the
+   * usual noise detector) and the base rate a random pick would give.
+   */
+  private static Map<String, Object> noise(Dataset<Row> scores, long n, double fraction, PrintStream log) {
+    Column flipped = functions.col("label").notEqual(functions.col("clean_label"));
+    long flippedRows = scores.filter(flipped).count();
+    int top = (int) Math.ceil(fraction * n);
+    long byInfluence = scores.orderBy(functions.desc("influence"), functions.asc("id")).limit(top).filter(flipped).count();
+    long byLoss = scores.orderBy(functions.desc("loss"), functions.asc("id")).limit(top).filter(flipped).count();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("flipped_rows", flippedRows);
+    m.put("flipped_share", flippedRows / (double) n);
+    m.put("top_fraction", fraction);
+    m.put("top_rows", top);
+    m.put("flipped_in_top_harmful", byInfluence);
+    m.put("share_in_top_harmful", byInfluence / (double) top);
+    m.put("share_in_top_loss", byLoss / (double) top);
+    m.put("recall_top_harmful", flippedRows == 0 ? 0.0 : byInfluence / (double) flippedRows);
+    log.printf(Locale.ROOT, "label noise: %d of %d rows flipped (%.1f%%); among the %d most harmful rows %.1f%% are flipped "
+        + "(by training loss: %.1f%%)%n", flippedRows, n, 100.0 * flippedRows / n, top, 100.0 * byInfluence / top,
+        100.0 * byLoss / top);
+    return m;
+  }
+
+  /** top.csv: the top_k most harmful rows, then the top_k most helpful, with rank 1 the strongest. */
+  private static void writeTop(Path file, Dataset<Row> scores, int k, boolean clean) throws IOException {
+    List<Row> harmful = scores.orderBy(functions.desc("influence"), functions.asc("id")).limit(k).collectAsList();
+    List<Row> helpful = scores.orderBy(functions.asc("influence"), functions.asc("id")).limit(k).collectAsList();
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("kind,rank,id,influence,label,loss" + (clean ? ",clean_label" : "") + "\n");
+      for (String kind : new String[] {"harmful", "helpful"}) {
+        List<Row> list = kind.equals("harmful") ? harmful : helpful;
+        for (int i = 0; i < list.size(); i++) {
+          Row r = list.get(i);
+          w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%s%s%n", kind, i + 1, r.getLong(r.fieldIndex("id")),
+              r.getDouble(r.fieldIndex("influence")), r.getDouble(r.fieldIndex("label")), r.getDouble(r.fieldIndex("loss")),
+              clean ? "," + r.getDouble(r.fieldIndex("clean_label")) : ""));
+        }
+      }
+    }
+  }
+
+  private static String baseName(String n) {
+    return n.endsWith(".conf") ? n.substring(0, n.length() - 5) : n;
+  }
+}

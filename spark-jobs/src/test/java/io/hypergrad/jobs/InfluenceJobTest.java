@@ -1,0 +1,184 @@
+package io.hypergrad.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypergrad.config.DataConfig;
+import io.hypergrad.config.InvalidConfigException;
+import io.hypergrad.config.JobConfig;
+import io.hypergrad.linalg.DenseCholesky;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.LabeledRows;
+import io.hypergrad.model.NewtonCg;
+import io.hypergrad.prep.DataPreparation;
+import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.spark.SparkSessions;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The influence job on n = 500 Adult rows (logistic with ridge) against true leave-one-out
+ * retraining, and its scores against the formula −(1/n)∇ℓᵢ(x*)ᵀA⁻¹∇f computed on the driver with a
+ * dense solve.
+ */
+class InfluenceJobTest {
+  static final File CONF = new File("../conf/influence-adult.conf");
+  static final List<String> SMALL = List.of("data.paths=[\"../data/adult/adult.data.gz\"]", "data.split.train=500",
+      "data.split.val=500", "partitions=3");
+
+  @TempDir
+  static Path dir;
+  static PreparedSplit train;
+  static GlmBilevelProblem problem;
+  static double[] xStar;
+  /** f_val(x*) − f_val(x*₋ᵢ), by source id: what removing row i actually does, ≈ the influence. */
+  static Map<Long, Double> looDrop = new HashMap<>();
+
+  @BeforeAll
+  static void leaveOneOut() {
+    JobConfig cfg = JobConfig.load(CONF, SMALL, InfluenceJob.KNOWN_KEYS);
+    DataPreparation.Result data;
+    try {
+      data = DataPreparation.run(DataConfig.spec(cfg));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    train = data.split("train");
+    problem = GlmTask.problem(cfg, data);
+    xStar = NewtonCg.solve(problem, new double[problem.p()], 1e-13, 100).x();
+    double base = problem.outerLoss(xStar);
+    int n = train.size();
+    for (int i = 0; i < n; i++) {
+      List<Vector> f = new ArrayList<>(List.of(train.features()));
+      f.remove(i);
+      double[] y = new double[n - 1];
+      for (int j = 0, m = 0; j < n; j++) {
+        if (j != i) {
+          y[m++] = train.labels()[j];
+        }
+      }
+      GlmBilevelProblem without = new GlmBilevelProblem(problem.loss(), problem.hyperModel(),
+          new LabeledRows(f.toArray(new Vector[0]), y, data.featureCount()), problem.validation(), 0, false);
+      NewtonCg.Result r = NewtonCg.solve(without, xStar, 1e-13, 100);
+      looDrop.put(train.ids()[i], base - without.outerLoss(r.x()));
+    }
+  }
+
+  private static JsonNode run(String name, List<String> extra) throws Exception {
+    List<String> sets = new ArrayList<>(SMALL);
+    sets.addAll(extra);
+    PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Path out = InfluenceJob.run(new EstimateJob.Options(CONF, sets, dir.resolve(name), false), log);
+    return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+  }
+
+  private static Map<Long, Double> scores(String name) {
+    Map<Long, Double> m = new HashMap<>();
+    for (Row r : SparkSessions.get().read().parquet(dir.resolve(name).resolve("scores").toString()).collectAsList()) {
+      m.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("influence")));
+    }
+    return m;
+  }
+
+  private static double pearson(Map<Long, Double> a, Map<Long, Double> b) {
+    double n = a.size();
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    for (Map.Entry<Long, Double> e : a.entrySet()) {
+      double x = e.getValue();
+      double y = b.get(e.getKey());
+      sa += x;
+      sb += y;
+      saa += x * x;
+      sbb += y * y;
+      sab += x * y;
+    }
+    return (sab - sa * sb / n) / Math.sqrt((saa - sa * sa / n) * (sbb - sb * sb / n));
+  }
+
+  @Test
+  void cgScoresMatchLeaveOneOutAndTheDenseFormula() throws Exception {
+    JsonNode summary = run("cg", List.of("method=cg", "compare_cg=false"));
+    Map<Long, Double> s = scores("cg");
+    assertEquals(500, s.size());
+    assertEquals(500, summary.get("n_train").asInt());
+    double r = pearson(s, looDrop);
+    assertTrue(r >= 0.95, "Pearson with leave-one-out " + r);
+
+    // −(1/n)∇ℓᵢ(x*)ᵀA⁻¹c with A assembled densely and solved by Cholesky on the driver
+    int p = problem.p();
+    double[] c = new double[p];
+    problem.outerGradient(xStar, c);
+    double[] sol = DenseCholesky.factor(problem.denseInnerHessian(xStar), p).solve(c);
+    int n = train.size();
+    double worst = 0;
+    double scale = 0;
+    for (int i = 0; i < n; i++) {
+      double[] g = new double[p];
+      problem.loss().addGradient(train.features()[i], train.labels()[i], xStar, 1.0, g);
+      double dot = 0;
+      for (int j = 0; j < p; j++) {
+        dot += g[j] * sol[j];
+      }
+      double expected = -dot / n;
+      worst = Math.max(worst, Math.abs(s.get(train.ids()[i]) - expected));
+      scale = Math.max(scale, Math.abs(expected));
+    }
+    // cg's 1e-10 residual and the two inner solves bound the difference far below 1e-6 of the largest score
+    assertTrue(worst <= 1e-6 * scale, "largest difference " + worst + " of " + scale);
+  }
+
+  @Test
+  void mixedFpKmScoresMatchLeaveOneOut() throws Exception {
+    JsonNode summary = run("mixed", List.of());
+    assertEquals("mixed-fp-km", summary.get("method").asText());
+    double r = pearson(scores("mixed"), looDrop);
+    assertTrue(r >= 0.95, "Pearson with leave-one-out " + r);
+    // the stochastic solution against cg's, as the job reports it
+    assertTrue(summary.get("stats").get("pearson_vs_cg").asDouble() >= 0.99, summary.get("stats").toString());
+    assertTrue(Files.isRegularFile(dir.resolve("mixed").resolve("histogram.png")));
+    List<String> top = Files.readAllLines(dir.resolve("mixed").resolve("top.csv"));
+    assertEquals("kind,rank,id,influence,label,loss", top.get(0));
+    assertEquals(1 + 2 * 20, top.size());
+    // the first harmful row is the largest score
+    double first = Double.parseDouble(top.get(1).split(",")[3]);
+    assertEquals(summary.get("stats").get("max").asDouble(), first, 0.0);
+  }
+
+  @Test
+  void flippedLabelsConcentrateAmongTheMostHarmfulRows() throws Exception {
+    JsonNode summary = run("noisy", List.of("method=cg", "data.split.train=2000", "data.label_noise.fraction=0.1",
+        "data.label_noise.seed=3"));
+    JsonNode noise = summary.get("label_noise");
+    assertEquals(200, noise.get("flipped_rows").asInt());
+    double share = noise.get("share_in_top_harmful").asDouble();
+    // random picks would give 10%; the most harmful rows should be mostly flipped ones
+    assertTrue(share >= 0.3, noise.toString());
+  }
+
+  @Test
+  void aHyperModelThatWeightsRowsIsRefused() {
+    List<String> sets = new ArrayList<>(SMALL);
+    sets.add("problem.hyper_model=instance-weights");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> InfluenceJob.run(
+        new EstimateJob.Options(CONF, sets, dir.resolve("refused"), false), System.out));
+    assertTrue(e.getMessage().contains("problem.hyper_model"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("refused").resolve("summary.json")));
+  }
+}
