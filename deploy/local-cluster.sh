@@ -39,7 +39,7 @@ start() {
   for w in $(seq 1 "$workers"); do
     mkdir -p "$RUN/work-$w"
     "$JAVA" "${SPARK_JAVA_FLAGS[@]}" -Xmx256m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker "$MASTER" \
-      --host 127.0.0.1 --cores 1 --memory 2g --webui-port $((8080 + w)) --work-dir "$RUN/work-$w" > "$RUN/worker-$w.log" 2>&1 &
+      --host 127.0.0.1 --cores 1 --memory "${WORKER_MEMORY:-2g}" --webui-port $((8080 + w)) --work-dir "$RUN/work-$w" > "$RUN/worker-$w.log" 2>&1 &
     echo $! > "$RUN/worker-$w.pid"
   done
   for w in $(seq 1 "$workers"); do

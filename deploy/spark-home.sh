@@ -14,7 +14,7 @@ if [ ! -f "$HOME_DIR/.complete" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/spark-j
   # the application jar bundles
   tr ':' '\n' < "$ROOT/spark-jobs/target/classpath.txt" | while IFS= read -r jar || [ -n "$jar" ]; do
     case "$jar" in
-      */io/hypergrad/*|*/com/typesafe/*|*/info/picocli/*|*/org/jfree/*|"") ;;
+      */io/hypergrad/*|*/hypergrad-*.jar|*/com/typesafe/*|*/info/picocli/*|*/org/jfree/*|"") ;;
       *) cp "$jar" "$HOME_DIR/jars/" ;;
     esac
   done

@@ -103,6 +103,25 @@ public final class DenseRowBlock implements RowBlock {
   }
 
   @Override
+  public double[] lossAndCorrect(GlmLoss loss, double[] x) {
+    int k = loss.outputs();
+    boolean classifies = loss.classifies();
+    double s = 0;
+    double correct = 0;
+    for (int from = 0; from < n; from += chunkRows()) {
+      int len = Math.min(chunkRows(), n - from);
+      double[] m = margins(from, len, x, k);
+      for (int i = 0; i < len; i++) {
+        s += loss.lossAtMargins(m, i, len, labels[from + i]);
+        if (classifies && loss.correctAtMargins(m, i, len, labels[from + i])) {
+          correct++;
+        }
+      }
+    }
+    return new double[] {s, correct};
+  }
+
+  @Override
   public void rowLossesAndGradientDots(GlmLoss loss, double[] x, double[] s, double[] losses, double[] dots) {
     int k = loss.outputs();
     for (int from = 0; from < n; from += chunkRows()) {

@@ -53,6 +53,14 @@ public interface GlmLoss extends java.io.Serializable {
   /** out ← ∂²ℓ/∂m² (K×K, row-major) from the margins at m[at + c·stride]. */
   void curvatureAtMargins(double[] m, int at, int stride, double y, double[] out);
 
+  /** Whether the loss classifies (accuracy is defined): logistic and softmax, not least squares. */
+  default boolean classifies() {
+    return true;
+  }
+
+  /** Whether the class predicted from the margins at m[at + c·stride] is y (classifying losses only). */
+  boolean correctAtMargins(double[] m, int at, int stride, double y);
+
   /** The loss by config name; {@code classes} matters for softmax only. */
   static GlmLoss named(String name, int classes) {
     return switch (name) {

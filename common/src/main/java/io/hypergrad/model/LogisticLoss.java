@@ -4,6 +4,8 @@ import org.apache.spark.ml.linalg.Vector;
 
 /** Binary logistic regression, y ∈ {0, 1}: ℓ = log(1 + e^m) − y·m with the margin m = aᵀx. */
 public final class LogisticLoss implements GlmLoss {
+  private static final long serialVersionUID = 1L;
+
 
   @Override
   public String name() {
@@ -41,6 +43,11 @@ public final class LogisticLoss implements GlmLoss {
   @Override
   public double lossAtMargins(double[] m, int at, int stride, double y) {
     return softplus(m[at]) - y * m[at];
+  }
+
+  @Override
+  public boolean correctAtMargins(double[] m, int at, int stride, double y) {
+    return (m[at] > 0 ? 1.0 : 0.0) == y;
   }
 
   @Override

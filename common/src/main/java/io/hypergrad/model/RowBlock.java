@@ -40,6 +40,9 @@ public interface RowBlock extends Serializable {
   void addHessianProduct(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] vs, int kv,
       double[] out);
 
+  /** {Σᵢ ℓᵢ(x), number of rows whose predicted class is their label (0 unless the loss classifies)}. */
+  double[] lossAndCorrect(GlmLoss loss, double[] x);
+
   /**
    * For every row i: losses[i] ← ℓᵢ(x) and dots[i] ← ∇ℓᵢ(x)·s = Σ_c rᵢ_c·(aᵢᵀs_c), rᵢ = ∂ℓᵢ/∂m at x —
    * the per-row pieces of an influence score.

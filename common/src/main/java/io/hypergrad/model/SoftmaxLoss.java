@@ -9,6 +9,8 @@ import org.apache.spark.ml.linalg.Vector;
  * element-wise sigmoid before the softmax; this is the textbook model.)
  */
 public final class SoftmaxLoss implements GlmLoss {
+  private static final long serialVersionUID = 1L;
+
   private final int classes;
 
   public SoftmaxLoss(int classes) {
@@ -61,6 +63,17 @@ public final class SoftmaxLoss implements GlmLoss {
     for (int c = 0; c < classes; c++) {
       out[c] = pi[c] - (c == (int) y ? 1 : 0);
     }
+  }
+
+  @Override
+  public boolean correctAtMargins(double[] m, int at, int stride, double y) {
+    int best = 0;
+    for (int c = 1; c < classes; c++) {
+      if (m[at + c * stride] > m[at + best * stride]) {
+        best = c;
+      }
+    }
+    return best == (int) y;
   }
 
   @Override

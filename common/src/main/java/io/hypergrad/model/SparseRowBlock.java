@@ -88,6 +88,23 @@ public final class SparseRowBlock implements RowBlock {
   }
 
   @Override
+  public double[] lossAndCorrect(GlmLoss loss, double[] x) {
+    int k = loss.outputs();
+    boolean classifies = loss.classifies();
+    double[] m = new double[k];
+    double s = 0;
+    double correct = 0;
+    for (int i = 0; i < n; i++) {
+      margins(i, x, k, m);
+      s += loss.lossAtMargins(m, 0, 1, labels[i]);
+      if (classifies && loss.correctAtMargins(m, 0, 1, labels[i])) {
+        correct++;
+      }
+    }
+    return new double[] {s, correct};
+  }
+
+  @Override
   public void rowLossesAndGradientDots(GlmLoss loss, double[] x, double[] s, double[] losses, double[] dots) {
     int k = loss.outputs();
     double[] m = new double[k];

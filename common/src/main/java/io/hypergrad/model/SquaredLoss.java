@@ -4,6 +4,8 @@ import org.apache.spark.ml.linalg.Vector;
 
 /** Linear least squares, ℓ = (aᵀx − y)², the per-row term of the mean squared error. */
 public final class SquaredLoss implements GlmLoss {
+  private static final long serialVersionUID = 1L;
+
 
   @Override
   public String name() {
@@ -42,6 +44,16 @@ public final class SquaredLoss implements GlmLoss {
   public double lossAtMargins(double[] m, int at, int stride, double y) {
     double r = m[at] - y;
     return r * r;
+  }
+
+  @Override
+  public boolean classifies() {
+    return false;
+  }
+
+  @Override
+  public boolean correctAtMargins(double[] m, int at, int stride, double y) {
+    throw new UnsupportedOperationException("least squares has no accuracy");
   }
 
   @Override

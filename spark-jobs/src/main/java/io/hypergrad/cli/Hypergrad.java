@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** {@code bin/hypergrad <job> --conf conf/X.conf [--set key=value]... --out DIR}. */
 @Command(name = "hypergrad", mixinStandardHelpOptions = true, version = "hypergrad-spark 0.1.0",
     description = "Stochastic hypergradient estimation (Mixed FP-KM and classic estimators).",
-    subcommands = {EstimateCommand.class, PrepareCommand.class, SweepCommand.class, InfluenceCommand.class})
+    subcommands = {EstimateCommand.class, PrepareCommand.class, SweepCommand.class, InfluenceCommand.class,
+        HpoCommand.class})
 public final class Hypergrad implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

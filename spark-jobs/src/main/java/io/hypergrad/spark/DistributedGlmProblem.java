@@ -39,6 +39,62 @@ public final class DistributedGlmProblem implements InnerObjective {
   final Broadcast<double[]> weights;
   final Broadcast<double[]> weightDerivatives;
 
+  /** The same cached rows under another hyper-model (the row weights broadcast anew when they depend on λ). */
+  private DistributedGlmProblem(DistributedGlmProblem base, HyperModel hyper) {
+    this.jsc = base.jsc;
+    this.train = base.train;
+    this.validation = base.validation;
+    this.loss = base.loss;
+    this.hyper = hyper;
+    this.modelRidge = base.modelRidge;
+    this.ridgeInOuter = base.ridgeInOuter;
+    this.featureCount = base.featureCount;
+    this.p = base.p;
+    this.n = base.n;
+    this.nVal = base.nVal;
+    this.partitions = base.partitions;
+    if (hyper.instanceWise()) {
+      double[] w = new double[n];
+      double[] dw = new double[n];
+      for (int i = 0; i < n; i++) {
+        w[i] = hyper.weight(i);
+        dw[i] = hyper.weightDerivative(i);
+      }
+      this.weights = jsc.broadcast(w);
+      this.weightDerivatives = jsc.broadcast(dw);
+    } else {
+      this.weights = null;
+      this.weightDerivatives = null;
+    }
+  }
+
+  /** The problem at another λ, over the same cached rows (release the old one's broadcasts with {@link #releaseWeights}). */
+  public DistributedGlmProblem withLambda(double[] lambda) {
+    return new DistributedGlmProblem(this, hyper.withLambda(lambda));
+  }
+
+  /** Drops this λ's row-weight broadcasts only (the rows stay cached for the next λ). */
+  public void releaseWeights() {
+    if (weights != null) {
+      weights.destroy();
+      weightDerivatives.destroy();
+    }
+  }
+
+  /** {Σ ℓᵢ(x), correctly classified rows} over some cached rows: one pass, partials added in partition order. */
+  public static double[] lossAndCorrect(JavaRDD<RowPartition> rows, GlmLoss loss, double[] x) {
+    double[] xs = x.clone();
+    return sumInOrder(rows.map(rp -> rp.lossAndCorrect(loss, xs)).collect(), 2);
+  }
+
+  public JavaRDD<RowPartition> trainRows() {
+    return train;
+  }
+
+  public JavaRDD<RowPartition> validationRows() {
+    return validation;
+  }
+
   private DistributedGlmProblem(JavaSparkContext jsc, JavaRDD<RowPartition> train, JavaRDD<RowPartition> validation,
       int featureCount, GlmLoss loss, HyperModel hyper, double modelRidge, boolean ridgeInOuter) {
     this.jsc = jsc;

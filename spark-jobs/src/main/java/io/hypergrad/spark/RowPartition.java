@@ -106,6 +106,11 @@ public final class RowPartition implements Serializable {
     return out;
   }
 
+  /** {Σ ℓᵢ(x), correctly classified rows} over the rows here. */
+  double[] lossAndCorrect(GlmLoss loss, double[] x) {
+    return block.lossAndCorrect(loss, x);
+  }
+
   /** Σ weights[i]·ℓᵢ(x) over every row here, in order (weights null: 1). */
   double weightedLoss(GlmLoss loss, double[] x, double[] weights) {
     return block.weightedLoss(loss, x, weights, start);

@@ -1,0 +1,82 @@
+package io.hypergrad.jobs;
+
+import io.hypergrad.estimator.EstimatorSpec;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.InnerObjective;
+import io.hypergrad.model.LabeledRows;
+import io.hypergrad.model.RowBlock;
+import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.oracle.StochasticLinearSystem;
+
+/** The {@code hpo} problem with every row in this JVM (plan driver). */
+final class DriverHpoProblem implements HpoProblem {
+  private GlmBilevelProblem problem;
+  private final RowBlock train;
+  private final RowBlock validation;
+  private final RowBlock test;
+
+  DriverHpoProblem(GlmBilevelProblem problem, LabeledRows test) {
+    this.problem = problem;
+    this.train = RowBlock.of(problem.train().features(), problem.train().labels(), problem.train().featureCount());
+    this.validation = RowBlock.of(problem.validation().features(), problem.validation().labels(),
+        problem.validation().featureCount());
+    this.test = test.size() == 0 ? null : RowBlock.of(test.features(), test.labels(), test.featureCount());
+  }
+
+  @Override
+  public int p() {
+    return problem.p();
+  }
+
+  @Override
+  public int q() {
+    return problem.hyperModel().q();
+  }
+
+  @Override
+  public int rowCount() {
+    return problem.train().size();
+  }
+
+  @Override
+  public String plan() {
+    return "driver";
+  }
+
+  @Override
+  public double[] lambda() {
+    return problem.hyperModel().lambda();
+  }
+
+  @Override
+  public void setLambda(double[] lambda) {
+    problem = problem.withLambda(lambda);
+  }
+
+  @Override
+  public InnerObjective inner() {
+    return problem;
+  }
+
+  @Override
+  public double[] hypergradient(double[] x, EstimatorSpec spec, CounterSampler sampler, int depth, double divergenceFactor,
+      int exactMaxP) {
+    StochasticLinearSystem system = problem.linearSystemAt(x);
+    return HpoProblem.readOut(system, HpoProblem.solve(spec, system, sampler, depth, divergenceFactor, exactMaxP));
+  }
+
+  @Override
+  public double[] evaluate(double[] x) {
+    double[] out = new double[6];
+    boolean classifies = problem.loss().classifies();
+    HpoProblem.meanInto(train.lossAndCorrect(problem.loss(), x), train.size(), classifies, out, 0);
+    HpoProblem.meanInto(validation.lossAndCorrect(problem.loss(), x), validation.size(), classifies, out, 2);
+    HpoProblem.meanInto(test == null ? new double[2] : test.lossAndCorrect(problem.loss(), x), test == null ? 0 : test.size(),
+        classifies, out, 4);
+    return out;
+  }
+
+  @Override
+  public void release() {
+  }
+}

@@ -1,0 +1,465 @@
+package io.hypergrad.jobs;
+
+import com.typesafe.config.ConfigValue;
+import io.hypergrad.config.DataConfig;
+import io.hypergrad.config.EstimatorGrid;
+import io.hypergrad.config.InvalidConfigException;
+import io.hypergrad.config.JobConfig;
+import io.hypergrad.estimator.EstimatorSpec;
+import io.hypergrad.estimator.ExactSolve;
+import io.hypergrad.linalg.Blas;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLoss;
+import io.hypergrad.model.HyperModel;
+import io.hypergrad.model.InnerObjective;
+import io.hypergrad.model.LabeledRows;
+import io.hypergrad.model.NewtonCg;
+import io.hypergrad.optim.Optimizer;
+import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.output.LinePlot;
+import io.hypergrad.output.SummaryJson;
+import io.hypergrad.prep.DataPreparation;
+import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.run.ChainRunner;
+import io.hypergrad.spark.DistributedGlmProblem;
+import io.hypergrad.spark.PreparedData;
+import io.hypergrad.spark.SparkSessions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * {@code hpo}: gradient-based hyperparameter optimisation. Each outer step estimates the
+ * hypergradient at the current inner point with the configured method, moves λ with SGD or Adam,
+ * re-trains the inner model warm-started (its optimiser state carried over) and evaluates every
+ * split. After every step the whole state goes to a checkpoint ({@link HpoCheckpoint}); the same
+ * command run again resumes from the newest one, bit for bit.
+ */
+public final class HpoJob {
+  public static final Set<String> KNOWN_KEYS = knownKeys();
+  /** Keys that may change between a run and its resumption: they do not change any step's result. */
+  private static final Set<String> RESUMABLE_KEYS = Set.of("outer.steps", "time_budget", "checkpoint_dir", "baseline.enabled",
+      "baseline.reg_params", "baseline.max_iter");
+  static final String[] HISTORY_COLUMNS = {"step", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_loss",
+      "test_accuracy", "hypergradient_norm", "lambda_norm", "inner_grad_norm", "samples", "seconds"};
+
+  private HpoJob() {}
+
+  private static Set<String> knownKeys() {
+    Set<String> keys = new HashSet<>(Set.of("name", "task", "seed", "batch", "depth", "method", "plan", "partitions",
+        "divergence_factor", "exact_max_p", "outer.steps", "outer.optimizer", "outer.lr", "inner.solver", "inner.steps",
+        "inner.lr", "inner.tol", "time_budget", "checkpoint_dir", "baseline.enabled", "baseline.reg_params",
+        "baseline.max_iter"));
+    keys.addAll(GlmTask.KEYS);
+    keys.addAll(DataConfig.KEYS);
+    keys.addAll(EstimatorGrid.PARAM_KEYS);
+    return keys;
+  }
+
+  public static Path run(EstimateJob.Options options, PrintStream log) throws IOException {
+    return run(options, log, -1);
+  }
+
+  /** As {@link #run(EstimateJob.Options, PrintStream)}; {@code failAfterStep} ≥ 0 simulates a crash after that step's checkpoint (tests). */
+  static Path run(EstimateJob.Options options, PrintStream log, int failAfterStep) throws IOException {
+    long start = System.nanoTime();
+    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), KNOWN_KEYS);
+    if (!cfg.getString("task", "glm").equals("glm")) {
+      throw new InvalidConfigException(cfg.where("task") + ": hpo runs on task = glm only");
+    }
+    Settings s = Settings.of(cfg);
+    String task = cfg.getString("name", baseName(options.conf().getName()));
+    Path out = options.out().toAbsolutePath().normalize();
+    HpoCheckpoint checkpoint = new HpoCheckpoint(cfg.getString("checkpoint_dir", out.resolve("checkpoint").toUri().toString()),
+        fingerprint(cfg), SparkSessions.get().sparkContext().hadoopConfiguration());
+    prepareOut(out, checkpoint, options.overwrite());
+    HpoCheckpoint.State resumed = checkpoint.latest();
+
+    HpoProblem problem = build(cfg, log);
+    try {
+      int p = problem.p();
+      int q = problem.q();
+      Optimizer inner = Optimizer.named(s.innerSolver().equals("newton-cg") ? "sgd" : s.innerSolver(), p, s.innerLr());
+      Optimizer outer = Optimizer.named(s.outerOptimizer(), q, s.outerLr());
+      double[] x;
+      double[] lambda;
+      long samples;
+      double secondsBefore;
+      List<double[]> history;
+      int step;
+      if (resumed != null) {
+        if (resumed.lambda().length != q || resumed.x().length != p) {
+          throw new HpoCheckpoint.RefusedException("checkpoint in " + checkpoint.location() + " has p = " + resumed.x().length
+              + ", q = " + resumed.lambda().length + "; this problem has p = " + p + ", q = " + q);
+        }
+        x = resumed.x();
+        lambda = resumed.lambda();
+        inner.restore(resumed.inner());
+        outer.restore(resumed.outer());
+        samples = resumed.samples();
+        secondsBefore = resumed.seconds();
+        history = new ArrayList<>(resumed.history());
+        step = resumed.step();
+        problem.setLambda(lambda);
+        log.printf(Locale.ROOT, "hpo: resuming from the checkpoint of outer step %d in %s%n", step, checkpoint.location());
+      } else {
+        x = new double[p];
+        lambda = problem.lambda();
+        samples = 0;
+        secondsBefore = 0;
+        history = new ArrayList<>();
+        step = 0;
+        double innerNorm = innerPhase(problem.inner(), x, inner, s);
+        double[] metrics = problem.evaluate(x);
+        history.add(row(0, metrics, Double.NaN, Blas.norm(lambda), innerNorm, 0, seconds(start)));
+        checkpoint.write(new HpoCheckpoint.State(0, lambda, x, inner.state(), outer.state(), s.seed(), 0, seconds(start),
+            history));
+        printRow(log, history.get(0), s.outerSteps());
+      }
+      long runStart = System.nanoTime();
+      while (step < s.outerSteps()) {
+        if (s.timeBudget() > 0 && secondsBefore + (System.nanoTime() - runStart) / 1e9 >= s.timeBudget()) {
+          log.printf(Locale.ROOT, "hpo: time budget of %.0f s reached after outer step %d%n", s.timeBudget(), step);
+          break;
+        }
+        int k = step + 1;
+        // the k-th hypergradient's minibatches: a stream of its own, a pure function of (seed, k)
+        CounterSampler sampler = new CounterSampler(CounterSampler.streamKey(s.seed(), k, 0), problem.rowCount(), s.batch());
+        double[] v = problem.hypergradient(x, s.spec(), sampler, s.depth(), s.divergenceFactor(), s.exactMaxP());
+        if (!allFinite(v)) {
+          throw new IllegalStateException("outer step " + k + ": the hypergradient by " + s.spec().label()
+              + " is not finite; lower the method's scale or the outer lr");
+        }
+        outer.step(lambda, v);
+        problem.setLambda(lambda);
+        double innerNorm = innerPhase(problem.inner(), x, inner, s);
+        samples += s.spec().method().isIterative() ? (long) s.depth() * s.batch() : 0;
+        double elapsed = secondsBefore + (System.nanoTime() - runStart) / 1e9;
+        double[] metrics = problem.evaluate(x);
+        history.add(row(k, metrics, Blas.norm(v), Blas.norm(lambda), innerNorm, samples, elapsed));
+        checkpoint.write(new HpoCheckpoint.State(k, lambda, x, inner.state(), outer.state(), s.seed(), samples, elapsed,
+            history));
+        step = k;
+        printRow(log, history.get(history.size() - 1), s.outerSteps());
+        if (k == failAfterStep) {
+          throw new IllegalStateException("injected failure after outer step " + k);
+        }
+      }
+
+      Map<String, Object> baseline = null;
+      if (cfg.getBoolean("baseline.enabled", false)) {
+        baseline = TrainValidationSplitBaseline.run(cfg, log);
+      }
+      writeResults(out, cfg, task, s, problem, history, lambda, x, baseline, seconds(start), log);
+      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out, seconds(start));
+      return out;
+    } finally {
+      problem.release();
+    }
+  }
+
+  /** The loop's settings, read and checked before anything runs. */
+  record Settings(EstimatorSpec spec, int depth, int batch, long seed, int outerSteps, String outerOptimizer, double outerLr,
+      String innerSolver, int innerSteps, double innerLr, double innerTol, double timeBudget, double divergenceFactor,
+      int exactMaxP) {
+    static Settings of(JobConfig cfg) {
+      int depth = cfg.getPositiveInt("depth", 100);
+      String outerOpt = cfg.getString("outer.optimizer", "sgd");
+      String innerSolver = cfg.getString("inner.solver", "adam");
+      if (!outerOpt.equals("sgd") && !outerOpt.equals("adam")) {
+        throw new InvalidConfigException(cfg.where("outer.optimizer") + ": unknown outer.optimizer '" + outerOpt
+            + "'; expected sgd or adam");
+      }
+      if (!Set.of("adam", "sgd", "newton-cg").contains(innerSolver)) {
+        throw new InvalidConfigException(cfg.where("inner.solver") + ": unknown inner.solver '" + innerSolver
+            + "'; expected adam, sgd or newton-cg");
+      }
+      double outerLr = cfg.getDouble("outer.lr", 1.0);
+      double innerLr = cfg.getDouble("inner.lr", 0.01);
+      if (!(outerLr > 0)) {
+        throw new InvalidConfigException(cfg.where("outer.lr") + ": outer.lr must be > 0, got " + outerLr);
+      }
+      if (!(innerLr > 0)) {
+        throw new InvalidConfigException(cfg.where("inner.lr") + ": inner.lr must be > 0, got " + innerLr);
+      }
+      double budget = cfg.getDouble("time_budget", 0);
+      if (!(budget >= 0)) {
+        throw new InvalidConfigException(cfg.where("time_budget") + ": time_budget must be ≥ 0 seconds, got " + budget);
+      }
+      return new Settings(EstimatorGrid.single(cfg, "mixed-fp-km", depth), depth, cfg.getPositiveInt("batch", 1),
+          cfg.getLong("seed", 0L), cfg.getPositiveInt("outer.steps", 100), outerOpt, outerLr, innerSolver,
+          cfg.getPositiveInt("inner.steps", 100), innerLr, cfg.getDouble("inner.tol", 1e-9), budget,
+          cfg.getDouble("divergence_factor", ChainRunner.DEFAULT_DIVERGENCE_FACTOR),
+          cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P));
+    }
+  }
+
+  /** Trains x in place, warm-started: inner.steps full-batch optimiser steps, or Newton-CG to inner.tol. Returns ‖∇ₓg‖. */
+  private static double innerPhase(InnerObjective g, double[] x, Optimizer optimizer, Settings s) {
+    double[] grad = new double[x.length];
+    if (s.innerSolver().equals("newton-cg")) {
+      NewtonCg.Result r = NewtonCg.solve(g, x, s.innerTol(), s.innerSteps());
+      System.arraycopy(r.x(), 0, x, 0, x.length);
+      return r.gradNorm();
+    }
+    for (int t = 0; t < s.innerSteps(); t++) {
+      g.gradient(x, grad);
+      optimizer.step(x, grad);
+    }
+    g.gradient(x, grad);
+    return Blas.norm(grad);
+  }
+
+  private static HpoProblem build(JobConfig cfg, PrintStream log) {
+    long start = System.nanoTime();
+    String plan = cfg.getString("plan", "auto");
+    if (!Set.of("auto", "driver", "distributed").contains(plan)) {
+      throw new InvalidConfigException(cfg.where("plan") + ": unknown plan '" + plan + "'; expected auto, driver or distributed");
+    }
+    int partitions = cfg.getPositiveInt("partitions", 4);
+    if (DataConfig.isPrepared(cfg) && !plan.equals("driver")) {
+      Path dir = DataConfig.prepared(cfg);
+      Map<String, Object> meta;
+      try {
+        meta = PreparedData.metadata(dir);
+      } catch (IOException e) {
+        throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
+      }
+      int features = ((Number) meta.get("features")).intValue();
+      int n = PreparedData.count(meta, "train");
+      if (plan.equals("distributed") || 8L * n * features > GlmTask.DRIVER_PLAN_MAX_BYTES) {
+        GlmLoss loss = GlmTask.loss(cfg, ((Number) meta.get("classes")).intValue());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
+        HyperModel hyper = GlmTask.hyperModel(cfg, loss.parameterCount(features), n);
+        DistributedGlmProblem problem;
+        try {
+          problem = DistributedGlmProblem.of(jsc, PreparedData.partitions(dir, "train", partitions),
+              PreparedData.partitions(dir, "val", partitions), features, loss, hyper, cfg.getDouble("problem.model_ridge", 0),
+              false);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
+        }
+        int nTest = PreparedData.count(meta, "test");
+        log.printf(Locale.ROOT, "hpo: plan distributed, %s + %s on %d/%d/%d rows in %d partitions, p = %d, q = %d (%.1f s)%n",
+            loss.name(), hyper.name(), n, problem.validationCount(), nTest, partitions, problem.p(), hyper.q(),
+            (System.nanoTime() - start) / 1e9);
+        return new DistributedHpoProblem(problem, nTest > 0 ? PreparedData.partitions(dir, "test", partitions) : null, nTest);
+      }
+    }
+    DataPreparation.Result data = GlmTask.load(cfg, log);
+    GlmBilevelProblem problem = GlmTask.problem(cfg, data);
+    PreparedSplit test = data.splits().stream().filter(sp -> sp.name().equals("test")).findFirst().orElse(null);
+    LabeledRows testRows = test == null ? new LabeledRows(new org.apache.spark.ml.linalg.Vector[0], new double[0],
+        data.featureCount()) : new LabeledRows(test.features(), test.labels(), data.featureCount());
+    for (double y : testRows.labels()) {
+      problem.loss().checkLabel(y);
+    }
+    if (plan.equals("distributed")) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
+      DistributedGlmProblem dist = DistributedGlmProblem.of(jsc, problem, partitions);
+      log.printf(Locale.ROOT, "hpo: plan distributed, %s + %s on %d/%d/%d rows in %d partitions, p = %d, q = %d%n",
+          problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
+          testRows.size(), partitions, problem.p(), problem.hyperModel().q());
+      return new DistributedHpoProblem(dist, testRows.size() == 0 ? null
+          : DistributedGlmProblem.distribute(jsc, testRows.features(), testRows.labels(), null, null, partitions), testRows.size());
+    }
+    log.printf(Locale.ROOT, "hpo: plan driver, %s + %s on %d/%d/%d rows, p = %d, q = %d%n", problem.loss().name(),
+        problem.hyperModel().name(), problem.train().size(), problem.validation().size(), testRows.size(), problem.p(),
+        problem.hyperModel().q());
+    return new DriverHpoProblem(problem, testRows);
+  }
+
+  /**
+   * --out holds the checkpoint and, once the run ends, the results. A non-empty --out without a
+   * checkpoint is refused (as every job refuses to overwrite); --overwrite starts over.
+   */
+  private static void prepareOut(Path out, HpoCheckpoint checkpoint, boolean overwrite) throws IOException {
+    if (overwrite) {
+      checkpoint.clear();
+      deleteTree(out);
+      return;
+    }
+    if (checkpoint.exists()) {
+      return;
+    }
+    if (Files.isDirectory(out)) {
+      try (Stream<Path> st = Files.list(out)) {
+        if (st.anyMatch(f -> !f.getFileName().toString().equals("checkpoint"))) {
+          throw new IllegalArgumentException("--out " + out + " exists, is not empty and holds no hpo checkpoint; pass "
+              + "--overwrite to replace it");
+        }
+      }
+    } else if (Files.exists(out)) {
+      throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
+    }
+  }
+
+  private static double[] row(int step, double[] metrics, double hyperNorm, double lambdaNorm, double innerNorm, long samples,
+      double seconds) {
+    double[] r = new double[HISTORY_COLUMNS.length];
+    r[0] = step;
+    System.arraycopy(metrics, 0, r, 1, 6);
+    r[7] = hyperNorm;
+    r[8] = lambdaNorm;
+    r[9] = innerNorm;
+    r[10] = samples;
+    r[11] = seconds;
+    return r;
+  }
+
+  private static void printRow(PrintStream log, double[] r, int steps) {
+    log.printf(Locale.ROOT, "outer %3d/%d  train %.4f/%.4f  val %.4f/%.4f  test %.4f/%.4f  ‖v‖ %.3e  ‖λ‖ %.4f  %.1f s%n",
+        (int) r[0], steps, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[11]);
+  }
+
+  /**
+   * Results go to a staging directory inside --out and are moved into place one by one, summary.json
+   * last: a run that dies while committing leaves no summary.json, so nothing looks finished.
+   */
+  private static void writeResults(Path out, JobConfig cfg, String task, Settings s, HpoProblem problem, List<double[]> history,
+      double[] lambda, double[] x, Map<String, Object> baseline, double seconds, PrintStream log) throws IOException {
+    Files.createDirectories(out);
+    Files.deleteIfExists(out.resolve("summary.json"));
+    Path staging = Files.createTempDirectory(out, ".results-staging-");
+    try {
+      try (Writer w = Files.newBufferedWriter(staging.resolve("history.csv"), StandardCharsets.UTF_8)) {
+        w.write(String.join(",", HISTORY_COLUMNS) + "\n");
+        for (double[] r : history) {
+          StringBuilder b = new StringBuilder();
+          for (int j = 0; j < r.length; j++) {
+            b.append(j > 0 ? "," : "");
+            b.append(j == 0 || j == 10 ? String.valueOf((long) r[j]) : Double.isNaN(r[j]) ? "" : String.valueOf(r[j]));
+          }
+          w.write(b + "\n");
+        }
+      }
+      double[] last = history.get(history.size() - 1);
+      Map<String, Object> lam = new LinkedHashMap<>();
+      lam.put("hyper_model", cfg.getString("problem.hyper_model", "l2"));
+      lam.put("lambda", lambda);
+      SummaryJson.mapper().writeValue(staging.resolve("lambda.json").toFile(), lam);
+      Map<String, Object> model = new LinkedHashMap<>();
+      model.put("model", cfg.getString("problem.model", "logistic"));
+      model.put("x", x);
+      SummaryJson.mapper().writeValue(staging.resolve("model.json").toFile(), model);
+      String title = task + ": " + s.spec().label();
+      LinePlot.write(staging.resolve("loss.png"), title, "outer step", "loss", history, 0,
+          new int[] {1, 3, 5}, new String[] {"train", "validation", "test"});
+      if (!Double.isNaN(last[2])) {
+        LinePlot.write(staging.resolve("accuracy.png"), title, "outer step", "accuracy", history, 0,
+            new int[] {2, 4, 6}, new String[] {"train", "validation", "test"});
+      }
+
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("job", "hpo");
+      summary.put("task", task);
+      summary.put("kind", "glm");
+      summary.put("method", s.spec().method().canonicalName());
+      summary.put("label", s.spec().label());
+      summary.put("params", s.spec().params());
+      summary.put("p", problem.p());
+      summary.put("q", problem.q());
+      summary.put("plan", problem.plan());
+      summary.put("iterations", s.depth());
+      summary.put("batch", s.batch());
+      summary.put("seeds", 1);
+      summary.put("seed", s.seed());
+      summary.put("outer_steps", (int) last[0]);
+      summary.put("outer_optimizer", s.outerOptimizer());
+      summary.put("outer_lr", s.outerLr());
+      summary.put("inner_solver", s.innerSolver());
+      summary.put("inner_steps", s.innerSteps());
+      summary.put("inner_lr", s.innerLr());
+      String[] keys = {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"};
+      for (int j = 0; j < keys.length; j++) {
+        summary.put(keys[j], last[1 + j]);
+      }
+      Map<String, Object> initial = new LinkedHashMap<>();
+      for (int j = 0; j < keys.length; j++) {
+        initial.put(keys[j], history.get(0)[1 + j]);
+      }
+      summary.put("initial", initial);
+      summary.put("samples", (long) last[10]);
+      summary.put("seconds", last[11]);
+      summary.put("lambda_norm", last[8]);
+      if (baseline != null) {
+        summary.put("baseline", baseline);
+      }
+      summary.put("job_seconds", seconds);
+      SummaryJson.mapper().writeValue(staging.resolve("summary.json").toFile(), summary);
+      for (String f : new String[] {"history.csv", "lambda.json", "model.json", "loss.png", "accuracy.png", "summary.json"}) {
+        if (Files.exists(staging.resolve(f))) {
+          Files.move(staging.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+      log.printf(Locale.ROOT, "final (outer step %d): val loss %.4f, val accuracy %.4f, test loss %.4f, test accuracy %.4f%n",
+          (int) last[0], last[3], last[4], last[5], last[6]);
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  /**
+   * SHA-256 of every config value (after --set) except those that cannot change a step's result:
+   * a checkpoint resumes only under the configuration that wrote it.
+   */
+  static String fingerprint(JobConfig cfg) {
+    TreeMap<String, String> flat = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : cfg.raw().entrySet()) {
+      if (!RESUMABLE_KEYS.contains(e.getKey())) {
+        flat.put(e.getKey(), e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
+      }
+    }
+    return HpoCheckpoint.sha256(flat.toString());
+  }
+
+  private static boolean allFinite(double[] v) {
+    for (double d : v) {
+      if (!Double.isFinite(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static String baseName(String n) {
+    return n.endsWith(".conf") ? n.substring(0, n.length() - 5) : n;
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> st = Files.walk(root)) {
+      st.sorted(Comparator.reverseOrder()).forEach(f -> {
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

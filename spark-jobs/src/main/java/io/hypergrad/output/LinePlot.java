@@ -1,0 +1,64 @@
+package io.hypergrad.output;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** Curves from the columns of a table (rows of doubles) against one of its columns, as a PNG. */
+public final class LinePlot {
+  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+      new Color(0x9467bd)};
+
+  private LinePlot() {}
+
+  /**
+   * @param xColumn the column plotted along x
+   * @param columns the columns drawn as curves (NaN entries are skipped), named by {@code names}
+   */
+  public static void write(Path file, String title, String xLabel, String yLabel, List<double[]> rows, int xColumn,
+      int[] columns, String[] names) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (int c = 0; c < columns.length; c++) {
+      XYSeries s = new XYSeries(names[c], false, true);
+      for (double[] r : rows) {
+        if (!Double.isNaN(r[columns[c]])) {
+          s.add(r[xColumn], r[columns[c]]);
+        }
+      }
+      if (s.getItemCount() > 0) {
+        data.addSeries(s);
+      }
+    }
+    NumberAxis x = new NumberAxis(xLabel);
+    x.setAutoRangeIncludesZero(true);
+    NumberAxis y = new NumberAxis(yLabel);
+    y.setAutoRangeIncludesZero(false);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(1.8f));
+    }
+    XYPlot plot = new XYPlot(data, x, y, renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xdddddd));
+    plot.setRangeGridlinePaint(new Color(0xdddddd));
+    JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    LegendTitle legend = chart.getLegend();
+    legend.setPosition(RectangleEdge.BOTTOM);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 600);
+  }
+}
