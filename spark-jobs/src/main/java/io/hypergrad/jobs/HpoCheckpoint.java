@@ -99,6 +99,10 @@ final class HpoCheckpoint {
     byte[] bytes;
     try (InputStream in = fs.open(file)) {
       bytes = in.readAllBytes();
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      // the file system's own checksum (a local path's .crc, HDFS's block checksums) caught the damage first
+      throw new RefusedException("checkpoint " + file + " is corrupt: " + e.getMessage() + "; delete it, or pass "
+          + "--overwrite to start over");
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     int cut = text.lastIndexOf("\nsha256 ");
