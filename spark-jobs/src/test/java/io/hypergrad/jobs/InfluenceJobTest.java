@@ -119,6 +119,7 @@ class InfluenceJobTest {
     assertEquals(500, s.size());
     assertEquals(500, summary.get("n_train").asInt());
     double r = pearson(s, looDrop);
+    System.out.printf("influence (cg) vs leave-one-out on %d rows: Pearson %.4f%n", s.size(), r);
     assertTrue(r >= 0.95, "Pearson with leave-one-out " + r);
 
     // −(1/n)∇ℓᵢ(x*)ᵀA⁻¹c with A assembled densely and solved by Cholesky on the driver
@@ -149,6 +150,8 @@ class InfluenceJobTest {
     JsonNode summary = run("mixed", List.of());
     assertEquals("mixed-fp-km", summary.get("method").asText());
     double r = pearson(scores("mixed"), looDrop);
+    System.out.printf("influence (mixed-fp-km) vs leave-one-out: Pearson %.4f; vs cg %.6f%n", r,
+        summary.get("stats").get("pearson_vs_cg").asDouble());
     assertTrue(r >= 0.95, "Pearson with leave-one-out " + r);
     // the stochastic solution against cg's, as the job reports it
     assertTrue(summary.get("stats").get("pearson_vs_cg").asDouble() >= 0.99, summary.get("stats").toString());
@@ -168,6 +171,7 @@ class InfluenceJobTest {
     JsonNode noise = summary.get("label_noise");
     assertEquals(200, noise.get("flipped_rows").asInt());
     double share = noise.get("share_in_top_harmful").asDouble();
+    System.out.println("Adult, 10% flipped labels: " + noise);
     // random picks would give 10%; the most harmful rows should be mostly flipped ones
     assertTrue(share >= 0.3, noise.toString());
   }
