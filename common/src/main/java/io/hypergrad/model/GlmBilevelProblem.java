@@ -224,6 +224,78 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     }
   }
 
+  /**
+   * out ← the minibatch inner gradient (1/|S|)·Σ_{i∈S} wᵢ∇ℓᵢ(x) + ∇ₓR(x, λ) + ρ_m·x over the
+   * training rows S (with repeats), an unbiased estimate of ∇ₓg.
+   */
+  public void innerGradient(double[] x, int[] rows, double[] out) {
+    Arrays.fill(out, 0);
+    for (int i : rows) {
+      loss.addGradient(train.features()[i], train.labels()[i], x, rowWeights[i] / rows.length, out);
+    }
+    hyper.addRegularizerGradient(x, out);
+    for (int j = 0; j < p; j++) {
+      out[j] += modelRidge * x[j];
+    }
+  }
+
+  /** out ← (1/|S|)·Σ_{j∈S} ∇ℓⱼ(x) over the validation rows S: an unbiased estimate of c = ∇ₓf. */
+  public void outerGradient(double[] x, int[] rows, double[] out) {
+    Arrays.fill(out, 0);
+    for (int j : rows) {
+      loss.addGradient(validation.features()[j], validation.labels()[j], x, 1.0 / rows.length, out);
+    }
+    if (ridgeInOuter) {
+      for (int k = 0; k < p; k++) {
+        out[k] += modelRidge * x[k];
+      }
+    }
+  }
+
+  /**
+   * out ← the minibatch B·z over the training rows S (length q): for instance-weighted models
+   * (w'ᵢ/|S|)·∇ℓᵢ·z summed into the drawn rows' entries (zero elsewhere; unbiased for (B·z)ᵢ =
+   * (w'ᵢ/n)·∇ℓᵢ·z), for regularisers the exact ∂_λ∇ₓR·z, which no row enters.
+   */
+  public void crossProduct(double[] x, int[] rows, double[] z, double[] out) {
+    if (!hyper.instanceWise()) {
+      hyper.applyRegularizerCross(x, z, out);
+      return;
+    }
+    Arrays.fill(out, 0);
+    int k = loss.outputs();
+    int f = train.featureCount();
+    double[] r = new double[k];
+    for (int i : rows) {
+      loss.residual(train.features()[i], train.labels()[i], x, r);
+      double dot = 0;
+      for (int c = 0; c < k; c++) {
+        if (r[c] != 0) {
+          dot += r[c] * Rows.dot(train.features()[i], z, c * f);
+        }
+      }
+      out[i] += hyper.weightDerivative(i) / rows.length * dot;
+    }
+  }
+
+  /** out ← wᵢ·∇ℓᵢ(x), one training row's weighted data gradient (for empirical-Fisher surrogates). */
+  public void dataGradient(double[] x, int row, double[] out) {
+    Arrays.fill(out, 0);
+    loss.addGradient(train.features()[row], train.labels()[row], x, rowWeights[row], out);
+  }
+
+  /** The diagonal of the regulariser's Hessian ∇²ₓₓR(λ) + ρ_m·I (every hyper-model's R is diagonal). */
+  public double[] regularizerHessianDiagonal() {
+    double[] ones = new double[p];
+    Arrays.fill(ones, 1.0);
+    double[] out = new double[p];
+    hyper.addRegularizerHessianProduct(ones, 1, out);
+    for (int j = 0; j < p; j++) {
+      out[j] += modelRidge;
+    }
+    return out;
+  }
+
   /** The stochastic linear system of the hypergradient at x (x should be the inner optimum). */
   public StochasticLinearSystem linearSystemAt(double[] x) {
     double[] xs = x.clone();

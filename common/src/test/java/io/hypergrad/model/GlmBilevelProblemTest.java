@@ -25,6 +25,7 @@ class GlmBilevelProblemTest {
       List<HyperModel> hypers = List.of(
           new RidgeHyperModel(0.1, 1.3),
           new PerFeatureRidgeHyperModel(0.1, TestData.gaussian(p, 13, 1)),
+          new ExpPerFeatureRidgeHyperModel(TestData.gaussian(p, 18, 1)),
           new BiasedRegularizationHyperModel(0.1, TestData.gaussian(p, 14, 1)),
           // identity weights must stay positive for g to be convex
           InstanceWeightHyperModel.instanceWeights(InstanceWeightHyperModel.Activation.IDENTITY, 0.1, positive(TestData.gaussian(N, 15, 0.2))),

@@ -217,12 +217,13 @@ public final class GlmTask {
     double rho = cfg.getDouble("problem.rho", 0.1);
     int q = switch (name) {
       case "l2" -> 1;
-      case "l2-per-feature", "biased-reg" -> p;
+      case "l2-per-feature", "l2-exp-per-feature", "biased-reg" -> p;
       case "instance-weights", "hyper-cleaning" -> nTrain;
       default -> throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": unknown hyper_model '" + name
-          + "'; expected l2, l2-per-feature, instance-weights, biased-reg or hyper-cleaning");
+          + "'; expected l2, l2-per-feature, l2-exp-per-feature, instance-weights, biased-reg or hyper-cleaning");
     };
-    double init = cfg.getDouble("problem.lambda_init", name.equals("biased-reg") || name.equals("hyper-cleaning") ? 0 : 1);
+    double init = cfg.getDouble("problem.lambda_init",
+        name.equals("biased-reg") || name.equals("hyper-cleaning") || name.equals("l2-exp-per-feature") ? 0 : 1);
     double std = cfg.getDouble("problem.lambda_std", 0);
     double[] lambda = new double[q];
     Arrays.fill(lambda, init);
@@ -235,6 +236,7 @@ public final class GlmTask {
     return switch (name) {
       case "l2" -> new RidgeHyperModel(rho, lambda[0]);
       case "l2-per-feature" -> new PerFeatureRidgeHyperModel(rho, lambda);
+      case "l2-exp-per-feature" -> new io.hypergrad.model.ExpPerFeatureRidgeHyperModel(lambda);
       case "biased-reg" -> new BiasedRegularizationHyperModel(rho, lambda);
       case "instance-weights" -> InstanceWeightHyperModel.instanceWeights(
           InstanceWeightHyperModel.Activation.named(cfg.getString("problem.activation", "none")), rho, lambda);
