@@ -69,10 +69,16 @@ public final class NaturalHypergradientDescent extends JointMethod {
       refreshInverse();
     }
     oracle.innerGradient(x, inner, g);
-    for (int s = 0; s < Math.min(fisherSamples, inner.length); s++) {
+    // one smoothing step per iteration: F ← ρ_F·F + (1 − ρ_F)·mean of the samples' gᵢgᵢᵀ
+    int samples = Math.min(fisherSamples, inner.length);
+    double weight = (1 - smoothing) / samples;
+    for (int b = 0; b < blocks; b++) {
+      scale(b);
+    }
+    for (int s = 0; s < samples; s++) {
       oracle.dataGradient(x, inner[s], gi);
       for (int b = 0; b < blocks; b++) {
-        rankOne(b, gi, b * m);
+        rankOne(b, gi, b * m, weight);
       }
     }
     oracle.outerGradient(x, outer, c);
@@ -87,11 +93,21 @@ public final class NaturalHypergradientDescent extends JointMethod {
     outerStep(rho / outerRatio, bu);
   }
 
-  /** F ← ρF + (1−ρ)ggᵀ and P ← (1/ρ)[P − (Pg)(Pg)ᵀ/(ρ/(1−ρ) + gᵀPg)] on block b (g read from at). */
-  private void rankOne(int b, double[] grad, int at) {
+  /** F ← ρ_F·F and P ← P/ρ_F on block b. */
+  private void scale(int b) {
     double[] f = fisher[b];
     double[] pInv = inverse[b];
-    double w = 1 - smoothing;
+    double inv = 1 / smoothing;
+    for (int i = 0; i < f.length; i++) {
+      f[i] *= smoothing;
+      pInv[i] *= inv;
+    }
+  }
+
+  /** F ← F + w·ggᵀ and, by Sherman–Morrison, P ← P − (Pg)(Pg)ᵀ/(1/w + gᵀPg) on block b (g read from at). */
+  private void rankOne(int b, double[] grad, int at, double w) {
+    double[] f = fisher[b];
+    double[] pInv = inverse[b];
     double gpg = 0;
     for (int i = 0; i < m; i++) {
       double s = 0;
@@ -101,14 +117,13 @@ public final class NaturalHypergradientDescent extends JointMethod {
       pg[i] = s;
       gpg += grad[at + i] * s;
     }
-    double denom = smoothing / w + gpg;
-    double inv = 1 / smoothing;
+    double denom = 1 / w + gpg;
     for (int i = 0; i < m; i++) {
-      double gi0 = grad[at + i];
+      double wg = w * grad[at + i];
       double pgi = pg[i] / denom;
       for (int j = 0; j < m; j++) {
-        f[i * m + j] = smoothing * f[i * m + j] + w * gi0 * grad[at + j];
-        pInv[i * m + j] = inv * (pInv[i * m + j] - pgi * pg[j]);
+        f[i * m + j] += wg * grad[at + j];
+        pInv[i * m + j] -= pgi * pg[j];
       }
     }
   }

@@ -96,6 +96,17 @@ final class DistributedHpoProblem implements HpoProblem {
   }
 
   @Override
+  public int validationRowCount() {
+    return problem.validationCount();
+  }
+
+  /** Not yet: the joint methods' minibatch oracle runs over rows in the driver (plan driver). */
+  @Override
+  public io.hypergrad.bilevel.BilevelOracle jointOracle() {
+    throw new UnsupportedOperationException("the joint methods (soba, nbo-gd, nsbo-sgd, nhgd) run in plan driver");
+  }
+
+  @Override
   public void release() {
     if (test != null) {
       test.unpersist(false);

@@ -79,4 +79,14 @@ final class DriverHpoProblem implements HpoProblem {
   @Override
   public void release() {
   }
+
+  @Override
+  public int validationRowCount() {
+    return problem.validation().size();
+  }
+
+  @Override
+  public io.hypergrad.bilevel.BilevelOracle jointOracle() {
+    return new io.hypergrad.bilevel.GlmBilevelOracle(problem);
+  }
 }

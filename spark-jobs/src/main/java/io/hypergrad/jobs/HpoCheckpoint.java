@@ -36,7 +36,12 @@ final class HpoCheckpoint {
 
   /** The loop's state after outer step {@code step} (0 = after the first inner phase, before any λ update). */
   record State(int step, double[] lambda, double[] x, Optimizer.State inner, Optimizer.State outer, long seed,
-      long samples, double seconds, List<double[]> history) {}
+      long samples, double seconds, List<double[]> history, Map<String, double[]> methodState) {
+    State(int step, double[] lambda, double[] x, Optimizer.State inner, Optimizer.State outer, long seed, long samples,
+        double seconds, List<double[]> history) {
+      this(step, lambda, x, inner, outer, seed, samples, seconds, history, Map.of());
+    }
+  }
 
   /** A checkpoint that cannot be resumed: damaged, foreign or unreadable. */
   static final class RefusedException extends IllegalArgumentException {
@@ -134,9 +139,15 @@ final class HpoCheckpoint {
     for (Object row : (List<?>) m.get("history")) {
       history.add(doubles(row));
     }
+    Map<String, double[]> methodState = new LinkedHashMap<>();
+    if (m.get("method_state") instanceof Map<?, ?> ms) {
+      for (Map.Entry<?, ?> e : ms.entrySet()) {
+        methodState.put(String.valueOf(e.getKey()), fromBase64(String.valueOf(e.getValue())));
+      }
+    }
     return new State(((Number) m.get("step")).intValue(), doubles(m.get("lambda")), doubles(m.get("x")),
         optimizer(m.get("inner_optimizer")), optimizer(m.get("outer_optimizer")), ((Number) m.get("seed")).longValue(),
-        ((Number) m.get("samples")).longValue(), ((Number) m.get("seconds")).doubleValue(), history);
+        ((Number) m.get("samples")).longValue(), ((Number) m.get("seconds")).doubleValue(), history, methodState);
   }
 
   /** Writes step {@code state.step()} atomically, then drops all but the newest {@value #KEEP} steps. */
@@ -153,6 +164,10 @@ final class HpoCheckpoint {
     m.put("samples", state.samples());
     m.put("seconds", state.seconds());
     m.put("history", state.history());
+    // a joint method's state (NHGD's Fisher blocks can be p² doubles): raw IEEE-754 bits, base64
+    Map<String, String> methodState = new LinkedHashMap<>();
+    state.methodState().forEach((k, v) -> methodState.put(k, toBase64(v)));
+    m.put("method_state", methodState);
     String body = JSON.writeValueAsString(m);
     byte[] bytes = (body + "\nsha256 " + sha256(body) + "\n").getBytes(StandardCharsets.UTF_8);
     fs.mkdirs(dir);
@@ -173,6 +188,19 @@ final class HpoCheckpoint {
     for (int i = 0; i < all.size() - KEEP; i++) {
       fs.delete(all.get(i), false);
     }
+  }
+
+  static String toBase64(double[] v) {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    buf.asDoubleBuffer().put(v);
+    return java.util.Base64.getEncoder().encodeToString(buf.array());
+  }
+
+  static double[] fromBase64(String text) {
+    byte[] bytes = java.util.Base64.getDecoder().decode(text);
+    double[] v = new double[bytes.length / 8];
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
+    return v;
   }
 
   private static Map<String, Object> optimizer(Optimizer.State s) {

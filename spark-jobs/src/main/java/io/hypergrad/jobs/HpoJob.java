@@ -65,7 +65,8 @@ public final class HpoJob {
     Set<String> keys = new HashSet<>(Set.of("name", "task", "seed", "batch", "depth", "method", "plan", "partitions",
         "divergence_factor", "exact_max_p", "outer.steps", "outer.optimizer", "outer.lr", "inner.solver", "inner.steps",
         "inner.lr", "inner.tol", "time_budget", "checkpoint_dir", "baseline.enabled", "baseline.reg_params",
-        "baseline.max_iter"));
+        "baseline.max_iter", "joint.step_size", "joint.outer_ratio", "joint.newton_steps", "joint.fisher_smoothing",
+        "joint.fisher_samples", "joint.fisher_blocks", "joint.fisher_refresh", "joint.eval_every", "joint.outer_batch"));
     keys.addAll(GlmTask.KEYS);
     keys.addAll(DataConfig.KEYS);
     keys.addAll(EstimatorGrid.PARAM_KEYS);
@@ -93,6 +94,9 @@ public final class HpoJob {
 
     HpoProblem problem = build(cfg, log);
     try {
+      if (s.spec() == null) {
+        return runJoint(cfg, s, task, out, problem, checkpoint, resumed, start, failAfterStep, log);
+      }
       int p = problem.p();
       int q = problem.q();
       Optimizer inner = Optimizer.named(s.innerSolver().equals("newton-cg") ? "sgd" : s.innerSolver(), p, s.innerLr());
@@ -121,14 +125,16 @@ public final class HpoJob {
       } else {
         x = new double[p];
         lambda = problem.lambda();
-        samples = 0;
-        secondsBefore = 0;
         history = new ArrayList<>();
         step = 0;
+        // the clock and the row count start with the first inner phase (data loading and Spark start excluded)
+        long phaseStart = System.nanoTime();
         double innerNorm = innerPhase(problem.inner(), x, inner, s);
+        samples = (long) s.innerSteps() * problem.rowCount();
+        secondsBefore = seconds(phaseStart);
         double[] metrics = problem.evaluate(x);
-        history.add(row(0, metrics, Double.NaN, Blas.norm(lambda), innerNorm, 0, seconds(start)));
-        checkpoint.write(new HpoCheckpoint.State(0, lambda, x, inner.state(), outer.state(), s.seed(), 0, seconds(start),
+        history.add(row(0, metrics, Double.NaN, Blas.norm(lambda), innerNorm, samples, secondsBefore));
+        checkpoint.write(new HpoCheckpoint.State(0, lambda, x, inner.state(), outer.state(), s.seed(), samples, secondsBefore,
             history));
         printRow(log, history.get(0), s.outerSteps());
       }
@@ -149,7 +155,9 @@ public final class HpoJob {
         outer.step(lambda, v);
         problem.setLambda(lambda);
         double innerNorm = innerPhase(problem.inner(), x, inner, s);
-        samples += s.spec().method().isIterative() ? (long) s.depth() * s.batch() : 0;
+        // rows read: the inner phase's full-batch gradients, c over the validation rows, the chain's minibatches
+        samples += (long) s.innerSteps() * problem.rowCount() + problem.validationRowCount()
+            + (s.spec().method().isIterative() ? (long) s.depth() * s.batch() : 0);
         double elapsed = secondsBefore + (System.nanoTime() - runStart) / 1e9;
         double[] metrics = problem.evaluate(x);
         history.add(row(k, metrics, Blas.norm(v), Blas.norm(lambda), innerNorm, samples, elapsed));
@@ -166,12 +174,140 @@ public final class HpoJob {
       if (cfg.getBoolean("baseline.enabled", false)) {
         baseline = TrainValidationSplitBaseline.run(cfg, log);
       }
-      writeResults(out, cfg, task, s, problem, history, lambda, x, baseline, seconds(start), log);
+      writeResults(out, cfg, task, s, s.spec().method().canonicalName(), problem, history, lambda, x, baseline, Map.of(),
+          seconds(start), log);
       log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out, seconds(start));
       return out;
     } finally {
       problem.release();
     }
+  }
+
+  /**
+   * The joint single-loop methods (SOBA, NBO-GD, NSBO-SGD, NHGD): x, the linear-system variable and
+   * λ move together every iteration; a history row (and a checkpoint) every {@code joint.eval_every}
+   * iterations, {@code outer.steps} rows in all.
+   */
+  private static Path runJoint(JobConfig cfg, Settings s, String task, Path out, HpoProblem problem, HpoCheckpoint checkpoint,
+      HpoCheckpoint.State resumed, long start, int failAfterStep, PrintStream log) throws IOException {
+    String name = cfg.getString("method", "mixed-fp-km");
+    if (!problem.plan().equals("driver")) {
+      throw new InvalidConfigException(cfg.where("plan") + ": method " + name + " runs in plan driver (the joint methods' "
+          + "minibatch oracle is not distributed yet); use plan = driver or auto on data that fits the driver");
+    }
+    io.hypergrad.bilevel.JointSettings js;
+    try {
+      js = new io.hypergrad.bilevel.JointSettings(cfg.getDouble("joint.step_size", 0.1), cfg.getDouble("joint.outer_ratio", 1.0),
+          cfg.getInt("joint.newton_steps", 1), cfg.getDouble("joint.fisher_smoothing", 0.99),
+          cfg.getPositiveInt("joint.fisher_samples", s.batch()), cfg.getPositiveInt("joint.fisher_blocks", 1),
+          cfg.getPositiveInt("joint.fisher_refresh", 100));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("joint") + ": " + e.getMessage(), e);
+    }
+    int every = cfg.getPositiveInt("joint.eval_every", 100);
+    int outerBatch = cfg.getPositiveInt("joint.outer_batch", s.batch());
+    io.hypergrad.bilevel.BilevelOracle oracle = problem.jointOracle();
+    int p = oracle.p();
+    io.hypergrad.bilevel.JointMethod method;
+    try {
+      method = io.hypergrad.bilevel.JointMethod.named(name, oracle, new double[p], problem.lambda(), js);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("joint") + ": " + e.getMessage(), e);
+    }
+    Optimizer.State none = new Optimizer.State(0, new double[0], new double[0]);
+    List<double[]> history;
+    long samples;
+    double secondsBefore;
+    int step;
+    if (resumed != null) {
+      method.restore(resumed.methodState());
+      history = new ArrayList<>(resumed.history());
+      samples = resumed.samples();
+      secondsBefore = resumed.seconds();
+      step = resumed.step();
+      log.printf(Locale.ROOT, "hpo: resuming %s from the checkpoint of evaluation %d (iteration %d) in %s%n", name, step,
+          (long) step * every, checkpoint.location());
+    } else {
+      history = new ArrayList<>();
+      samples = 0;
+      secondsBefore = 0;
+      step = 0;
+      double[] x = method.x();
+      history.add(row(0, problem.evaluate(x), Double.NaN, Blas.norm(method.lambda()), innerNorm(oracle, method), 0, 0));
+      checkpoint.write(new HpoCheckpoint.State(0, method.lambda(), x, none, none, s.seed(), 0, 0, history, method.state()));
+      printRow(log, history.get(0), s.outerSteps());
+    }
+    CounterSampler inner = new CounterSampler(s.seed(), oracle.trainRows(), s.batch());
+    CounterSampler outer = new CounterSampler(CounterSampler.streamKey(s.seed(), 1, 0), oracle.validationRows(), outerBatch);
+    int[] i1 = inner.newRowBuffer();
+    int[] i2 = inner.newRowBuffer();
+    int[] o = outer.newRowBuffer();
+    long perIteration = method.stochastic()
+        ? (long) s.batch() * (name.equals("nsbo-sgd") ? 2 : 1) + outerBatch
+        : 2L * oracle.trainRows() + oracle.validationRows();
+    long runStart = System.nanoTime();
+    while (step < s.outerSteps()) {
+      if (s.timeBudget() > 0 && secondsBefore + (System.nanoTime() - runStart) / 1e9 >= s.timeBudget()) {
+        log.printf(Locale.ROOT, "hpo: time budget of %.0f s reached after evaluation %d%n", s.timeBudget(), step);
+        break;
+      }
+      long from = (long) step * every;
+      for (long t = from; t < from + every; t++) {
+        inner.rows(0, t, i1);
+        inner.rows(1, t, i2);
+        outer.rows(0, t, o);
+        try {
+          method.step(t, i1, i2, o);
+        } catch (IllegalArgumentException e) {
+          // a hyper-model refuses a non-finite λ, a Cholesky a matrix no longer positive definite
+          throw new io.hypergrad.estimator.DivergenceException(name + " diverged at iteration " + t + " (" + e.getMessage()
+              + "); lower joint.step_size or raise joint.outer_ratio", Double.NaN);
+        }
+      }
+      double[] lambda = method.lambda();
+      if (!allFinite(lambda) || !allFinite(method.x())) {
+        throw new io.hypergrad.estimator.DivergenceException(name + " diverged before iteration " + (from + every)
+            + " (λ or x is not finite); lower joint.step_size or raise joint.outer_ratio", Double.NaN);
+      }
+      samples += perIteration * every;
+      int k = step + 1;
+      double elapsed = secondsBefore + (System.nanoTime() - runStart) / 1e9;
+      double[] x = method.x();
+      history.add(row(k, problem.evaluate(x), Blas.norm(method.lastHypergradient()), Blas.norm(lambda),
+          innerNorm(oracle, method), samples, elapsed));
+      checkpoint.write(new HpoCheckpoint.State(k, lambda, x, none, none, s.seed(), samples, elapsed, history, method.state()));
+      step = k;
+      printRow(log, history.get(history.size() - 1), s.outerSteps());
+      if (k == failAfterStep) {
+        throw new IllegalStateException("injected failure after outer step " + k);
+      }
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("joint_iterations", (long) step * every);
+    extra.put("joint_eval_every", every);
+    extra.put("joint_step_size", js.stepSize());
+    extra.put("joint_outer_ratio", js.outerRatio());
+    extra.put("joint_outer_batch", outerBatch);
+    if (name.startsWith("nbo") || name.startsWith("nsbo")) {
+      extra.put("joint_newton_steps", js.newtonSteps());
+    }
+    if (name.equals("nhgd")) {
+      extra.put("joint_fisher_smoothing", js.smoothing());
+      extra.put("joint_fisher_samples", js.fisherSamples());
+      extra.put("joint_fisher_blocks", js.blocks());
+      extra.put("joint_fisher_refresh", js.refresh());
+    }
+    writeResults(out, cfg, task, s, name, problem, history, method.lambda(), method.x(), null, extra, seconds(start), log);
+    log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out, seconds(start));
+    return out;
+  }
+
+  /** ‖∇ₓg(x, λ)‖ over the full batch. */
+  private static double innerNorm(io.hypergrad.bilevel.BilevelOracle oracle, io.hypergrad.bilevel.JointMethod method) {
+    double[] g = new double[oracle.p()];
+    oracle.setLambda(method.lambda());
+    oracle.innerGradient(method.x(), null, g);
+    return Blas.norm(g);
   }
 
   /** The loop's settings, read and checked before anything runs. */
@@ -202,7 +338,10 @@ public final class HpoJob {
       if (!(budget >= 0)) {
         throw new InvalidConfigException(cfg.where("time_budget") + ": time_budget must be ≥ 0 seconds, got " + budget);
       }
-      return new Settings(EstimatorGrid.single(cfg, "mixed-fp-km", depth), depth, cfg.getPositiveInt("batch", 1),
+      String method = cfg.getString("method", "mixed-fp-km");
+      EstimatorSpec spec = io.hypergrad.bilevel.JointMethod.isJoint(method) ? null
+          : EstimatorGrid.single(cfg, "mixed-fp-km", depth);
+      return new Settings(spec, depth, cfg.getPositiveInt("batch", 1),
           cfg.getLong("seed", 0L), cfg.getPositiveInt("outer.steps", 100), outerOpt, outerLr, innerSolver,
           cfg.getPositiveInt("inner.steps", 100), innerLr, cfg.getDouble("inner.tol", 1e-9), budget,
           cfg.getDouble("divergence_factor", ChainRunner.DEFAULT_DIVERGENCE_FACTOR),
@@ -332,8 +471,9 @@ public final class HpoJob {
    * Results go to a staging directory inside --out and are moved into place one by one, summary.json
    * last: a run that dies while committing leaves no summary.json, so nothing looks finished.
    */
-  private static void writeResults(Path out, JobConfig cfg, String task, Settings s, HpoProblem problem, List<double[]> history,
-      double[] lambda, double[] x, Map<String, Object> baseline, double seconds, PrintStream log) throws IOException {
+  private static void writeResults(Path out, JobConfig cfg, String task, Settings s, String method, HpoProblem problem,
+      List<double[]> history, double[] lambda, double[] x, Map<String, Object> baseline, Map<String, Object> extra,
+      double seconds, PrintStream log) throws IOException {
     Files.createDirectories(out);
     Files.deleteIfExists(out.resolve("summary.json"));
     Path staging = Files.createTempDirectory(out, ".results-staging-");
@@ -358,7 +498,7 @@ public final class HpoJob {
       model.put("model", cfg.getString("problem.model", "logistic"));
       model.put("x", x);
       SummaryJson.mapper().writeValue(staging.resolve("model.json").toFile(), model);
-      String title = task + ": " + s.spec().label();
+      String title = task + ": " + (s.spec() != null ? s.spec().label() : method);
       LinePlot.write(staging.resolve("loss.png"), title, "outer step", "loss", history, 0,
           new int[] {1, 3, 5}, new String[] {"train", "validation", "test"});
       if (!Double.isNaN(last[2])) {
@@ -370,22 +510,26 @@ public final class HpoJob {
       summary.put("job", "hpo");
       summary.put("task", task);
       summary.put("kind", "glm");
-      summary.put("method", s.spec().method().canonicalName());
-      summary.put("label", s.spec().label());
-      summary.put("params", s.spec().params());
+      summary.put("method", method);
+      summary.put("label", s.spec() != null ? s.spec().label() : method);
+      summary.put("params", s.spec() != null ? s.spec().params() : Map.of());
       summary.put("p", problem.p());
       summary.put("q", problem.q());
       summary.put("plan", problem.plan());
-      summary.put("iterations", s.depth());
+      summary.put("iterations", s.spec() != null ? s.depth() : extra.get("joint_iterations"));
       summary.put("batch", s.batch());
       summary.put("seeds", 1);
       summary.put("seed", s.seed());
       summary.put("outer_steps", (int) last[0]);
-      summary.put("outer_optimizer", s.outerOptimizer());
-      summary.put("outer_lr", s.outerLr());
-      summary.put("inner_solver", s.innerSolver());
-      summary.put("inner_steps", s.innerSteps());
-      summary.put("inner_lr", s.innerLr());
+      if (s.spec() != null) {
+        summary.put("outer_optimizer", s.outerOptimizer());
+        summary.put("outer_lr", s.outerLr());
+      }
+      if (s.spec() != null) {
+        summary.put("inner_solver", s.innerSolver());
+        summary.put("inner_steps", s.innerSteps());
+        summary.put("inner_lr", s.innerLr());
+      }
       String[] keys = {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"};
       for (int j = 0; j < keys.length; j++) {
         summary.put(keys[j], last[1 + j]);
@@ -398,6 +542,7 @@ public final class HpoJob {
       summary.put("samples", (long) last[10]);
       summary.put("seconds", last[11]);
       summary.put("lambda_norm", last[8]);
+      summary.putAll(extra);
       if (baseline != null) {
         summary.put("baseline", baseline);
       }

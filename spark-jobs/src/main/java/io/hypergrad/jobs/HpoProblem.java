@@ -45,6 +45,11 @@ interface HpoProblem {
 
   void release();
 
+  int validationRowCount();
+
+  /** The joint methods' oracle at the current λ (plan driver only). */
+  io.hypergrad.bilevel.BilevelOracle jointOracle();
+
   /** s ≈ A⁻¹c on {@code system} by {@code spec}. */
   static double[] solve(EstimatorSpec spec, StochasticLinearSystem system, CounterSampler sampler, int depth,
       double divergenceFactor, int exactMaxP) {

@@ -151,6 +151,30 @@ class HpoJobTest {
   }
 
   @Test
+  void aJointMethodResumesBitForBitAndLowersTheValidationLoss() throws Exception {
+    for (String method : new String[] {"soba", "nsbo-sgd", "nhgd"}) {
+      List<String> joint = List.of("method=" + method, "joint.step_size=0.5", "joint.outer_ratio=0.1", "joint.eval_every=50",
+          "outer.steps=6", "batch=16");
+      Path uninterrupted = run(method + "-whole", joint, -1);
+      assertThrows(IllegalStateException.class, () -> run(method + "-resumed", joint, 2));
+      Path resumed = run(method + "-resumed", joint, -1);
+      assertArrayEquals(lambda(uninterrupted), lambda(resumed), 0.0, method);
+      assertEquals(historyWithoutSeconds(uninterrupted), historyWithoutSeconds(resumed), method);
+      JsonNode s = new ObjectMapper().readTree(uninterrupted.resolve("summary.json").toFile());
+      assertEquals(method, s.get("method").asText());
+      assertEquals(300, s.get("joint_iterations").asInt());
+      assertTrue(s.get("val_loss").asDouble() < s.get("initial").get("val_loss").asDouble(), method + ": " + s);
+    }
+  }
+
+  @Test
+  void aJointMethodOnTheDistributedPlanIsRefusedClearly() {
+    io.hypergrad.config.InvalidConfigException e = assertThrows(io.hypergrad.config.InvalidConfigException.class,
+        () -> run("joint-distributed", List.of("method=soba", "plan=distributed"), -1));
+    assertTrue(e.getMessage().contains("plan driver"), e.getMessage());
+  }
+
+  @Test
   void aNonEmptyOutWithoutACheckpointIsRefused() throws Exception {
     Path out = dir.resolve("occupied");
     Files.createDirectories(out);
