@@ -18,6 +18,14 @@ public interface BilevelOracle {
   /** Validation rows (drawn by outer minibatches). */
   int validationRows();
 
+  /**
+   * Called before iterations from … to − 1 run, with the samplers that will draw their minibatches
+   * (training chains 0 and 1 of {@code inner}, validation chain 0 of {@code outer}): an oracle whose
+   * rows live elsewhere gathers the rows those iterations will read. Nothing to do by default.
+   */
+  default void prepare(io.hypergrad.oracle.CounterSampler inner, io.hypergrad.oracle.CounterSampler outer, long from, long to) {
+  }
+
   /** Evaluates at λ from now on. */
   void setLambda(double[] lambda);
 

@@ -100,10 +100,10 @@ final class DistributedHpoProblem implements HpoProblem {
     return problem.validationCount();
   }
 
-  /** Not yet: the joint methods' minibatch oracle runs over rows in the driver (plan driver). */
+  /** The joint methods' oracle: full batches as passes, each window's minibatch rows gathered in one pass. */
   @Override
   public io.hypergrad.bilevel.BilevelOracle jointOracle() {
-    throw new UnsupportedOperationException("the joint methods (soba, nbo-gd, nsbo-sgd, nhgd) run in plan driver");
+    return new io.hypergrad.spark.DistributedBilevelOracle(problem);
   }
 
   @Override

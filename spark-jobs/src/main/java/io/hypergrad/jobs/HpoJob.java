@@ -191,10 +191,6 @@ public final class HpoJob {
   private static Path runJoint(JobConfig cfg, Settings s, String task, Path out, HpoProblem problem, HpoCheckpoint checkpoint,
       HpoCheckpoint.State resumed, long start, int failAfterStep, PrintStream log) throws IOException {
     String name = cfg.getString("method", "mixed-fp-km");
-    if (!problem.plan().equals("driver")) {
-      throw new InvalidConfigException(cfg.where("plan") + ": method " + name + " runs in plan driver (the joint methods' "
-          + "minibatch oracle is not distributed yet); use plan = driver or auto on data that fits the driver");
-    }
     io.hypergrad.bilevel.JointSettings js;
     try {
       js = new io.hypergrad.bilevel.JointSettings(cfg.getDouble("joint.step_size", 0.1), cfg.getDouble("joint.outer_ratio", 1.0),
@@ -206,7 +202,12 @@ public final class HpoJob {
     }
     int every = cfg.getPositiveInt("joint.eval_every", 100);
     int outerBatch = cfg.getPositiveInt("joint.outer_batch", s.batch());
-    io.hypergrad.bilevel.BilevelOracle oracle = problem.jointOracle();
+    io.hypergrad.bilevel.BilevelOracle oracle;
+    try {
+      oracle = problem.jointOracle();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": " + e.getMessage(), e);
+    }
     int p = oracle.p();
     io.hypergrad.bilevel.JointMethod method;
     try {
@@ -252,6 +253,7 @@ public final class HpoJob {
         break;
       }
       long from = (long) step * every;
+      oracle.prepare(inner, outer, from, from + every);
       for (long t = from; t < from + every; t++) {
         inner.rows(0, t, i1);
         inner.rows(1, t, i2);

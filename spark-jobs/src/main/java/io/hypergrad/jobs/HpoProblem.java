@@ -47,7 +47,7 @@ interface HpoProblem {
 
   int validationRowCount();
 
-  /** The joint methods' oracle at the current λ (plan driver only). */
+  /** The joint methods' oracle at the current λ. */
   io.hypergrad.bilevel.BilevelOracle jointOracle();
 
   /** s ≈ A⁻¹c on {@code system} by {@code spec}. */

@@ -156,6 +156,11 @@ public final class RowPartition implements Serializable {
    * (every row here when {@code all}), as (global index, row) in index order.
    */
   GatheredRows sampled(CounterSampler sampler, int chains, int iterations, boolean all) {
+    return sampled(sampler, chains, 0, iterations, all);
+  }
+
+  /** As above for the iterations fromT … toT − 1 only. */
+  GatheredRows sampled(CounterSampler sampler, int chains, long fromT, long toT, boolean all) {
     boolean[] drawn = new boolean[labels.length];
     if (all) {
       Arrays.fill(drawn, true);
@@ -163,7 +168,7 @@ public final class RowPartition implements Serializable {
       int[] buf = sampler.newRowBuffer();
       int end = start + labels.length;
       for (int chain = 0; chain < chains; chain++) {
-        for (int t = 0; t < iterations; t++) {
+        for (long t = fromT; t < toT; t++) {
           sampler.rows(chain, t, buf);
           for (int i : buf) {
             if (i >= start && i < end) {

@@ -168,9 +168,27 @@ class HpoJobTest {
   }
 
   @Test
-  void aJointMethodOnTheDistributedPlanIsRefusedClearly() {
+  void jointMethodsOnTheDistributedPlanReproduceTheDriverPlan() throws Exception {
+    for (String method : new String[] {"soba", "nbo-gd", "nhgd"}) {
+      List<String> joint = List.of("method=" + method, "joint.step_size=0.5", "joint.outer_ratio=0.1", "joint.eval_every=20",
+          "outer.steps=3", "batch=16");
+      Path driver = run(method + "-on-driver", joint, -1);
+      List<String> one = new ArrayList<>(joint);
+      one.addAll(List.of("plan=distributed", "partitions=1"));
+      Path dist = run(method + "-on-one-partition", one, -1);
+      assertArrayEquals(lambda(driver), lambda(dist), 0.0, method);
+      assertEquals(historyWithoutSeconds(driver), historyWithoutSeconds(dist), method);
+      List<String> three = new ArrayList<>(joint);
+      three.addAll(List.of("plan=distributed", "partitions=3"));
+      assertArrayEquals(lambda(driver), lambda(run(method + "-on-three", three, -1)), 1e-9, method);
+    }
+  }
+
+  @Test
+  void anInstanceWeightedJointRunOnTheDistributedPlanIsRefusedClearly() {
     io.hypergrad.config.InvalidConfigException e = assertThrows(io.hypergrad.config.InvalidConfigException.class,
-        () -> run("joint-distributed", List.of("method=soba", "plan=distributed"), -1));
+        () -> run("joint-cleaning-distributed", List.of("method=soba", "plan=distributed", "problem.hyper_model=hyper-cleaning"),
+            -1));
     assertTrue(e.getMessage().contains("plan driver"), e.getMessage());
   }
 
