@@ -30,15 +30,18 @@ public final class SparseRowBlock implements RowBlock {
 
   public static SparseRowBlock of(Vector[] rows, double[] labels, int featureCount) {
     int[] indptr = new int[rows.length + 1];
+    // toSparse drops stored zeros, which numActives would count (LIBSVM files may write "j:0")
+    SparseVector[] sparse = new SparseVector[rows.length];
     int nnz = 0;
     for (int i = 0; i < rows.length; i++) {
-      nnz += rows[i].numActives();
+      sparse[i] = rows[i].toSparse();
+      nnz += sparse[i].indices().length;
       indptr[i + 1] = nnz;
     }
     int[] indices = new int[nnz];
     double[] values = new double[nnz];
     for (int i = 0; i < rows.length; i++) {
-      SparseVector sv = rows[i].toSparse();
+      SparseVector sv = sparse[i];
       System.arraycopy(sv.indices(), 0, indices, indptr[i], sv.indices().length);
       System.arraycopy(sv.values(), 0, values, indptr[i], sv.values().length);
     }
