@@ -286,6 +286,11 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
 
   /** The diagonal of the regulariser's Hessian ∇²ₓₓR(λ) + ρ_m·I (every hyper-model's R is diagonal). */
   public double[] regularizerHessianDiagonal() {
+    return regularizerHessianDiagonal(hyper, modelRidge, p);
+  }
+
+  /** As above for any problem with this hyper-model, model ridge and p (wherever its rows live). */
+  public static double[] regularizerHessianDiagonal(HyperModel hyper, double modelRidge, int p) {
     double[] ones = new double[p];
     Arrays.fill(ones, 1.0);
     double[] out = new double[p];

@@ -2,12 +2,9 @@ package io.hypergrad.spark;
 
 import io.hypergrad.bilevel.BilevelOracle;
 import io.hypergrad.model.GlmBilevelProblem;
-import io.hypergrad.model.HyperModel;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.oracle.CounterSampler;
 import java.util.Arrays;
-import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 
 /**
  * The joint methods' oracle over rows cached on the executors. Full-batch quantities (NBO-GD's
@@ -56,18 +53,13 @@ public final class DistributedBilevelOracle implements BilevelOracle {
 
   @Override
   public void prepare(CounterSampler inner, CounterSampler outer, long from, long to) {
-    GatheredRows train = gather(problem.trainRows(), inner, 2, from, to);
-    GatheredRows val = gather(problem.validationRows(), outer, 1, from, to);
+    GatheredRows train = DistributedGlmProblem.gather(problem.trainRows(), inner, 2, from, to, false);
+    GatheredRows val = DistributedGlmProblem.gather(problem.validationRows(), outer, 1, from, to, false);
     trainIndex = train.index();
     validationIndex = val.index();
     int f = problem.featureCount();
     window = new GlmBilevelProblem(problem.loss(), problem.hyperModel(), new LabeledRows(train.features(), train.labels(), f),
         new LabeledRows(val.features(), val.labels(), f), problem.modelRidge(), false);
-  }
-
-  private static GatheredRows gather(JavaRDD<RowPartition> rows, CounterSampler sampler, int chains, long from, long to) {
-    List<GatheredRows> parts = rows.map(part -> part.sampled(sampler, chains, from, to, false)).collect();
-    return GatheredRows.concat(parts);
   }
 
   @Override
@@ -139,15 +131,6 @@ public final class DistributedBilevelOracle implements BilevelOracle {
 
   @Override
   public double[] regularizerHessianDiagonal() {
-    HyperModel hyper = problem.hyperModel();
-    int p = problem.p();
-    double[] ones = new double[p];
-    Arrays.fill(ones, 1.0);
-    double[] out = new double[p];
-    hyper.addRegularizerHessianProduct(ones, 1, out);
-    for (int j = 0; j < p; j++) {
-      out[j] += problem.modelRidge();
-    }
-    return out;
+    return GlmBilevelProblem.regularizerHessianDiagonal(problem.hyperModel(), problem.modelRidge(), problem.p());
   }
 }

@@ -5,6 +5,7 @@ import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.HyperModel;
 import io.hypergrad.model.InnerObjective;
 import io.hypergrad.model.LabeledRows;
+import io.hypergrad.oracle.CounterSampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,19 +54,8 @@ public final class DistributedGlmProblem implements InnerObjective {
     this.n = base.n;
     this.nVal = base.nVal;
     this.partitions = base.partitions;
-    if (hyper.instanceWise()) {
-      double[] w = new double[n];
-      double[] dw = new double[n];
-      for (int i = 0; i < n; i++) {
-        w[i] = hyper.weight(i);
-        dw[i] = hyper.weightDerivative(i);
-      }
-      this.weights = jsc.broadcast(w);
-      this.weightDerivatives = jsc.broadcast(dw);
-    } else {
-      this.weights = null;
-      this.weightDerivatives = null;
-    }
+    this.weights = broadcastRowWeights(false);
+    this.weightDerivatives = broadcastRowWeights(true);
   }
 
   /** The problem at another λ, over the same cached rows (release the old one's broadcasts with {@link #releaseWeights}). */
@@ -112,20 +102,32 @@ public final class DistributedGlmProblem implements InnerObjective {
     if (hyper.instanceWise() && hyper.q() != n) {
       throw new IllegalArgumentException(hyper.name() + " needs one λ per training row: " + hyper.q() + " for " + n + " rows");
     }
-    if (hyper.instanceWise()) {
-      double[] w = new double[n];
-      double[] dw = new double[n];
-      for (int i = 0; i < n; i++) {
-        w[i] = hyper.weight(i);
-        dw[i] = hyper.weightDerivative(i);
-      }
-      this.weights = jsc.broadcast(w);
-      this.weightDerivatives = jsc.broadcast(dw);
-    } else {
-      // every weight is 1: nothing of size n on the driver (the blocks read null weights as 1)
-      this.weights = null;
-      this.weightDerivatives = null;
+    this.weights = broadcastRowWeights(false);
+    this.weightDerivatives = broadcastRowWeights(true);
+  }
+
+  /**
+   * Every training row's wᵢ (or dwᵢ/dλᵢ), broadcast; null when every weight is 1, so that nothing of
+   * size n is built on the driver (the blocks read null weights as 1).
+   */
+  private Broadcast<double[]> broadcastRowWeights(boolean derivative) {
+    if (!hyper.instanceWise()) {
+      return null;
     }
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = derivative ? hyper.weightDerivative(i) : hyper.weight(i);
+    }
+    return jsc.broadcast(w);
+  }
+
+  /**
+   * One pass: the rows of a split that chains 0 … chains−1 of {@code sampler} draw in iterations
+   * from … to − 1 (every row when {@code all}), in index order. Each partition draws the samples
+   * itself and keeps those in its range.
+   */
+  static GatheredRows gather(JavaRDD<RowPartition> rows, CounterSampler sampler, int chains, long from, long to, boolean all) {
+    return GatheredRows.concat(rows.map(part -> part.sampled(sampler, chains, from, to, all)).collect());
   }
 
   /** A weight broadcast's value, or null (every weight 1) without one. */

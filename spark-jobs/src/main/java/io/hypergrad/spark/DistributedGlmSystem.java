@@ -116,7 +116,7 @@ public final class DistributedGlmSystem implements StochasticLinearSystem {
    * need for B·z). Each partition draws the samples itself and keeps those in its range.
    */
   public GatheredRows gather(CounterSampler sampler, int chains, int iterations, boolean all) {
-    return GatheredRows.concat(problem.train.map(part -> part.sampled(sampler, chains, iterations, all)).collect());
+    return DistributedGlmProblem.gather(problem.train, sampler, chains, 0, iterations, all);
   }
 
   /** Drops x*'s broadcast (the problem's rows stay cached). */

@@ -152,14 +152,9 @@ public final class RowPartition implements Serializable {
   }
 
   /**
-   * The rows here that the sampler draws for chains 0 … chains−1 in iterations 0 … iterations−1
+   * The rows here that the sampler draws for chains 0 … chains−1 in iterations fromT … toT − 1
    * (every row here when {@code all}), as (global index, row) in index order.
    */
-  GatheredRows sampled(CounterSampler sampler, int chains, int iterations, boolean all) {
-    return sampled(sampler, chains, 0, iterations, all);
-  }
-
-  /** As above for the iterations fromT … toT − 1 only. */
   GatheredRows sampled(CounterSampler sampler, int chains, long fromT, long toT, boolean all) {
     boolean[] drawn = new boolean[labels.length];
     if (all) {
