@@ -170,6 +170,16 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     return s / n + (ridgeInOuter ? 0.5 * modelRidge * squaredNorm(x) : 0);
   }
 
+  /** {Σᵢ ℓᵢ(x), correctly classified rows} over the training rows, unweighted (for reporting). */
+  public double[] trainLossAndCorrect(double[] x) {
+    return trainBlock.lossAndCorrect(loss, x);
+  }
+
+  /** {Σⱼ ℓⱼ(x), correctly classified rows} over the validation rows. */
+  public double[] validationLossAndCorrect(double[] x) {
+    return validationBlock.lossAndCorrect(loss, x);
+  }
+
   /** out ← ∇ₓf(x). */
   public void outerGradient(double[] x, double[] out) {
     Arrays.fill(out, 0);

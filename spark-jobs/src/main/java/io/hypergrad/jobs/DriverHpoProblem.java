@@ -11,15 +11,11 @@ import io.hypergrad.oracle.StochasticLinearSystem;
 /** The {@code hpo} problem with every row in this JVM (plan driver). */
 final class DriverHpoProblem implements HpoProblem {
   private GlmBilevelProblem problem;
-  private final RowBlock train;
-  private final RowBlock validation;
+  // the problem holds the training and validation rows as blocks; the test rows are only evaluated
   private final RowBlock test;
 
   DriverHpoProblem(GlmBilevelProblem problem, LabeledRows test) {
     this.problem = problem;
-    this.train = RowBlock.of(problem.train().features(), problem.train().labels(), problem.train().featureCount());
-    this.validation = RowBlock.of(problem.validation().features(), problem.validation().labels(),
-        problem.validation().featureCount());
     this.test = test.size() == 0 ? null : RowBlock.of(test.features(), test.labels(), test.featureCount());
   }
 
@@ -69,8 +65,8 @@ final class DriverHpoProblem implements HpoProblem {
   public double[] evaluate(double[] x) {
     double[] out = new double[6];
     boolean classifies = problem.loss().classifies();
-    HpoProblem.meanInto(train.lossAndCorrect(problem.loss(), x), train.size(), classifies, out, 0);
-    HpoProblem.meanInto(validation.lossAndCorrect(problem.loss(), x), validation.size(), classifies, out, 2);
+    HpoProblem.meanInto(problem.trainLossAndCorrect(x), problem.train().size(), classifies, out, 0);
+    HpoProblem.meanInto(problem.validationLossAndCorrect(x), problem.validation().size(), classifies, out, 2);
     HpoProblem.meanInto(test == null ? new double[2] : test.lossAndCorrect(problem.loss(), x), test == null ? 0 : test.size(),
         classifies, out, 4);
     return out;
