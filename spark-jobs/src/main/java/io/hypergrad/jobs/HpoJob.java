@@ -92,7 +92,8 @@ public final class HpoJob {
     prepareOut(out, checkpoint, options.overwrite());
     HpoCheckpoint.State resumed = checkpoint.latest();
 
-    HpoProblem problem = build(cfg, log);
+    Built built = build(cfg, log);
+    HpoProblem problem = built.problem();
     try {
       if (s.spec() == null) {
         return runJoint(cfg, s, task, out, problem, checkpoint, resumed, start, failAfterStep, log);
@@ -172,7 +173,7 @@ public final class HpoJob {
 
       Map<String, Object> baseline = null;
       if (cfg.getBoolean("baseline.enabled", false)) {
-        baseline = TrainValidationSplitBaseline.run(cfg, log);
+        baseline = TrainValidationSplitBaseline.run(cfg, built.data(), log);
       }
       writeResults(out, cfg, task, s, s.spec().method().canonicalName(), problem, history, lambda, x, baseline, Map.of(),
           seconds(start), log);
@@ -367,7 +368,10 @@ public final class HpoJob {
     return Blas.norm(grad);
   }
 
-  private static HpoProblem build(JobConfig cfg, PrintStream log) {
+  /** The problem, and the data when this JVM read it (null when the rows went from Parquet to the executors). */
+  private record Built(HpoProblem problem, DataPreparation.Result data) {}
+
+  private static Built build(JobConfig cfg, PrintStream log) {
     long start = System.nanoTime();
     String plan = cfg.getString("plan", "auto");
     if (!Set.of("auto", "driver", "distributed").contains(plan)) {
@@ -400,7 +404,8 @@ public final class HpoJob {
         log.printf(Locale.ROOT, "hpo: plan distributed, %s + %s on %d/%d/%d rows in %d partitions, p = %d, q = %d (%.1f s)%n",
             loss.name(), hyper.name(), n, problem.validationCount(), nTest, partitions, problem.p(), hyper.q(),
             (System.nanoTime() - start) / 1e9);
-        return new DistributedHpoProblem(problem, nTest > 0 ? PreparedData.partitions(dir, "test", partitions) : null, nTest);
+        return new Built(new DistributedHpoProblem(problem, nTest > 0 ? PreparedData.partitions(dir, "test", partitions) : null,
+            nTest), null);
       }
     }
     DataPreparation.Result data = GlmTask.load(cfg, log);
@@ -417,13 +422,14 @@ public final class HpoJob {
       log.printf(Locale.ROOT, "hpo: plan distributed, %s + %s on %d/%d/%d rows in %d partitions, p = %d, q = %d%n",
           problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
           testRows.size(), partitions, problem.p(), problem.hyperModel().q());
-      return new DistributedHpoProblem(dist, testRows.size() == 0 ? null
-          : DistributedGlmProblem.distribute(jsc, testRows.features(), testRows.labels(), null, null, partitions), testRows.size());
+      return new Built(new DistributedHpoProblem(dist, testRows.size() == 0 ? null
+          : DistributedGlmProblem.distribute(jsc, testRows.features(), testRows.labels(), null, null, partitions),
+          testRows.size()), data);
     }
     log.printf(Locale.ROOT, "hpo: plan driver, %s + %s on %d/%d/%d rows, p = %d, q = %d%n", problem.loss().name(),
         problem.hyperModel().name(), problem.train().size(), problem.validation().size(), testRows.size(), problem.p(),
         problem.hyperModel().q());
-    return new DriverHpoProblem(problem, testRows);
+    return new Built(new DriverHpoProblem(problem, testRows), data);
   }
 
   /**

@@ -37,15 +37,14 @@ import org.apache.spark.sql.SparkSession;
 final class TrainValidationSplitBaseline {
   private TrainValidationSplitBaseline() {}
 
-  static Map<String, Object> run(JobConfig cfg, PrintStream log) {
+  /** @param data the splits as the hpo job read them, or null when they are read from the prepared Parquet */
+  static Map<String, Object> run(JobConfig cfg, DataPreparation.Result data, PrintStream log) {
     if (!cfg.getString("problem.model", "logistic").equals("logistic")) {
       throw new InvalidConfigException(cfg.where("baseline.enabled") + ": the TrainValidationSplit baseline is for "
           + "problem.model = logistic");
     }
     long start = System.nanoTime();
     SparkSession spark = SparkSessions.get();
-    DataPreparation.Result data = DataConfig.isPrepared(cfg) ? null
-        : GlmTask.load(cfg, new PrintStream(PrintStream.nullOutputStream()));
     Dataset<Row> train = split(cfg, spark, data, "train");
     Dataset<Row> val = split(cfg, spark, data, "val");
     Dataset<Row> test = split(cfg, spark, data, "test");
