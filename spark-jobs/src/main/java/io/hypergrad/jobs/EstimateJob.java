@@ -87,7 +87,7 @@ public final class EstimateJob {
       Task built = TaskFactory.build(cfg, log, plan);
       plan = built.plan();
       StochasticLinearSystem system = built.system();
-      String task = cfg.getString("name", baseName(options.conf()));
+      String task = taskName(cfg, options.conf());
       String referenceName = referenceOf(cfg, system.p(), exactMaxP);
       Map<String, DirectSolution> solved = new LinkedHashMap<>();
       EstimatorSpec referenceSpec = referenceName.equals("exact") ? EstimatorSpec.exact()
@@ -180,6 +180,11 @@ public final class EstimateJob {
       log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
       return out.target();
     }
+  }
+
+  /** The run's task name: the config's {@code name}, else the config file's name without .conf. */
+  static String taskName(JobConfig cfg, File conf) {
+    return cfg.getString("name", baseName(conf));
   }
 
   private static String baseName(File conf) {

@@ -17,6 +17,7 @@ import io.hypergrad.model.NewtonCg;
 import io.hypergrad.optim.Optimizer;
 import io.hypergrad.oracle.CounterSampler;
 import io.hypergrad.output.LinePlot;
+import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
@@ -26,14 +27,12 @@ import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.SparkSessions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +84,7 @@ public final class HpoJob {
       throw new InvalidConfigException(cfg.where("task") + ": hpo runs on task = glm only");
     }
     Settings s = Settings.of(cfg);
-    String task = cfg.getString("name", baseName(options.conf().getName()));
+    String task = EstimateJob.taskName(cfg, options.conf());
     Path out = options.out().toAbsolutePath().normalize();
     HpoCheckpoint checkpoint = new HpoCheckpoint(cfg.getString("checkpoint_dir", out.resolve("checkpoint").toUri().toString()),
         fingerprint(cfg), SparkSessions.get().sparkContext().hadoopConfiguration());
@@ -439,7 +438,7 @@ public final class HpoJob {
   private static void prepareOut(Path out, HpoCheckpoint checkpoint, boolean overwrite) throws IOException {
     if (overwrite) {
       checkpoint.clear();
-      deleteTree(out);
+      OutputDirectory.deleteTree(out);
       return;
     }
     if (checkpoint.exists()) {
@@ -564,7 +563,7 @@ public final class HpoJob {
       log.printf(Locale.ROOT, "final (outer step %d): val loss %.4f, val accuracy %.4f, test loss %.4f, test accuracy %.4f%n",
           (int) last[0], last[3], last[4], last[5], last[6]);
     } finally {
-      deleteTree(staging);
+      OutputDirectory.deleteTree(staging);
     }
   }
 
@@ -593,26 +592,5 @@ public final class HpoJob {
 
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static String baseName(String n) {
-    return n.endsWith(".conf") ? n.substring(0, n.length() - 5) : n;
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> st = Files.walk(root)) {
-      st.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.deleteIfExists(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

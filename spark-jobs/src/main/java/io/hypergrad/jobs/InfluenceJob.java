@@ -90,7 +90,7 @@ public final class InfluenceJob {
     }
     boolean compareCg = cfg.getBoolean("compare_cg", false);
     EstimatorSpec spec = EstimatorGrid.single(cfg, "mixed-fp-km", iterations);
-    String task = cfg.getString("name", baseName(options.conf().getName()));
+    String task = EstimateJob.taskName(cfg, options.conf());
 
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
       SparkSession spark = SparkSessions.get();
@@ -351,9 +351,5 @@ public final class InfluenceJob {
         }
       }
     }
-  }
-
-  private static String baseName(String n) {
-    return n.endsWith(".conf") ? n.substring(0, n.length() - 5) : n;
   }
 }

@@ -92,7 +92,8 @@ public final class OutputDirectory implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path root) {
+  /** Deletes a directory tree (nothing when it does not exist). */
+  public static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }
