@@ -82,12 +82,7 @@ public final class GlmTask {
     int partitions = cfg.getPositiveInt("partitions", 4);
     if (DataConfig.isPrepared(cfg)) {
       Path dir = DataConfig.prepared(cfg);
-      Map<String, Object> meta;
-      try {
-        meta = PreparedData.metadata(dir);
-      } catch (IOException e) {
-        throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
-      }
+      Map<String, Object> meta = GlmTask.preparedMetadata(cfg);
       int features = ((Number) meta.get("features")).intValue();
       plan = resolvePlan(plan, PreparedData.count(meta, "train"), features, batch, log);
       if (onSpark(plan)) {
@@ -194,6 +189,15 @@ public final class GlmTask {
     }
     log.printf(Locale.ROOT, "plan auto → %s: %s%n", chosen, why);
     return chosen;
+  }
+
+  /** The metadata.json of the config's {@code data.prepared}; an unreadable one is a config error. */
+  static Map<String, Object> preparedMetadata(JobConfig cfg) {
+    try {
+      return PreparedData.metadata(DataConfig.prepared(cfg));
+    } catch (IOException e) {
+      throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
+    }
   }
 
   static DataPreparation.Result load(JobConfig cfg, PrintStream log) {

@@ -379,12 +379,7 @@ public final class HpoJob {
     int partitions = cfg.getPositiveInt("partitions", 4);
     if (DataConfig.isPrepared(cfg) && !plan.equals("driver")) {
       Path dir = DataConfig.prepared(cfg);
-      Map<String, Object> meta;
-      try {
-        meta = PreparedData.metadata(dir);
-      } catch (IOException e) {
-        throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
-      }
+      Map<String, Object> meta = GlmTask.preparedMetadata(cfg);
       int features = ((Number) meta.get("features")).intValue();
       int n = PreparedData.count(meta, "train");
       if (plan.equals("distributed") || 8L * n * features > GlmTask.DRIVER_PLAN_MAX_BYTES) {

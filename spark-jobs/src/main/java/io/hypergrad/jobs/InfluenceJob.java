@@ -219,12 +219,7 @@ public final class InfluenceJob {
   private static Rows rows(JobConfig cfg, JavaSparkContext jsc, int partitions, PrintStream log) {
     if (DataConfig.isPrepared(cfg)) {
       Path dir = DataConfig.prepared(cfg);
-      Map<String, Object> meta;
-      try {
-        meta = PreparedData.metadata(dir);
-      } catch (IOException e) {
-        throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
-      }
+      Map<String, Object> meta = GlmTask.preparedMetadata(cfg);
       Object noise = meta.get("label_noise");
       boolean noisy = noise instanceof Map<?, ?> m && m.get("fraction") instanceof Number f && f.doubleValue() > 0;
       log.printf(Locale.ROOT, "data: %s read on the executors from %s%n", meta.get("counts"), dir);
