@@ -7,23 +7,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../deploy/java-flags.sh
 source "$ROOT/deploy/java-flags.sh"
+# shellcheck source=frozen-classpath.sh
+source "$ROOT/bench/frozen-classpath.sh"
 SEEDS="${1:-5}"
 WORK="${WORK:-/tmp/hg-hpo-adult}"
 mkdir -p "$WORK"
 (cd "$ROOT" && mvn -q -B -DskipTests package -pl spark-jobs -am)
 # a frozen copy of the project's jars, so that a rebuild of the tree during the runs cannot change them
 JARS="$WORK/jars"
-rm -rf "$JARS" && mkdir -p "$JARS"
-cp "$ROOT"/spark-jobs/target/hypergrad-spark-jobs-*[0-9T].jar "$JARS"/
-deps=()
-IFS=':' read -ra ENTRIES < <(tr -d '\n' < "$ROOT/spark-jobs/target/classpath.txt"; echo)
-for e in "${ENTRIES[@]}"; do
-  case "$e" in
-    "$ROOT"/*) cp "$e" "$JARS"/ ;;
-    *) deps+=("$e") ;;
-  esac
-done
-CP="$(ls "$JARS"/*.jar | tr '\n' ':')$(IFS=:; echo "${deps[*]}")"
+CP="$(frozen_classpath "$ROOT" spark-jobs "$JARS")"
 export SPARK_LOCAL_IP=127.0.0.1
 
 # name | --set options (the paper's fixed parameters, PAPER-NUMBERS.md A5)

@@ -12,6 +12,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../deploy/java-flags.sh
 source "$ROOT/deploy/java-flags.sh"
+# shellcheck source=frozen-classpath.sh
+source "$ROOT/bench/frozen-classpath.sh"
 SIZES="${1:-1000000,4000000}"
 WORK="${WORK:-/tmp/hg-influence-scale}"
 DRIVER_XMX="${DRIVER_XMX:-768m}"
@@ -19,17 +21,7 @@ mkdir -p "$WORK"
 (cd "$ROOT" && mvn -q -B -DskipTests package -pl bench -am)
 # a frozen copy of the jars, so that a rebuild of the tree during the run cannot change them
 JARS="$WORK/jars"
-rm -rf "$JARS" && mkdir -p "$JARS"
-cp "$ROOT"/bench/target/hypergrad-bench-*[0-9T].jar "$JARS"/
-deps=()
-IFS=':' read -ra ENTRIES < <(tr -d '\n' < "$ROOT/bench/target/classpath.txt"; echo)
-for e in "${ENTRIES[@]}"; do
-  case "$e" in
-    "$ROOT"/*) cp "$e" "$JARS"/ ;;   # the project's own module jars
-    *) deps+=("$e") ;;
-  esac
-done
-CP="$(ls "$JARS"/*.jar | tr '\n' ':')$(IFS=:; echo "${deps[*]}")"
+CP="$(frozen_classpath "$ROOT" bench "$JARS")"
 export SPARK_LOCAL_IP=127.0.0.1
 
 peak() { sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$1"; }

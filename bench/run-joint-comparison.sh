@@ -8,6 +8,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../deploy/java-flags.sh
 source "$ROOT/deploy/java-flags.sh"
+# shellcheck source=frozen-classpath.sh
+source "$ROOT/bench/frozen-classpath.sh"
 TASK="${1:?ijcnn1 or cleaning}"
 BUDGET="${2:-60}"
 FIGURE="${3:-$ROOT/docs/figures/hpo-$TASK.png}"
@@ -17,17 +19,7 @@ mkdir -p "$WORK" "$(dirname "$FIGURE")"
 (cd "$ROOT" && mvn -q -B -DskipTests package -pl bench -am)
 # a frozen copy of the project's jars, so that a rebuild of the tree during the runs cannot change them
 JARS="$WORK/jars"
-rm -rf "$JARS" && mkdir -p "$JARS"
-cp "$ROOT"/bench/target/hypergrad-bench-*[0-9T].jar "$JARS"/
-deps=()
-IFS=':' read -ra ENTRIES < <(tr -d '\n' < "$ROOT/bench/target/classpath.txt"; echo)
-for e in "${ENTRIES[@]}"; do
-  case "$e" in
-    "$ROOT"/*) cp "$e" "$JARS"/ ;;
-    *) deps+=("$e") ;;
-  esac
-done
-CP="$(ls "$JARS"/*.jar | tr '\n' ':')$(IFS=:; echo "${deps[*]}")"
+CP="$(frozen_classpath "$ROOT" bench "$JARS")"
 export SPARK_LOCAL_IP=127.0.0.1
 
 # the full-batch NBO-GD takes several full passes per iteration: evaluate it more often
