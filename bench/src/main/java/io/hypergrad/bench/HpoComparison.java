@@ -1,8 +1,8 @@
 package io.hypergrad.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hypergrad.output.LinePlot;
 import io.hypergrad.output.SummaryJson;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
@@ -11,15 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.ValueAxis;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -30,9 +22,6 @@ import org.jfree.data.xy.XYSeriesCollection;
  *   HpoComparison OUT.png TITLE LABEL=RUN_DIR ...
  */
 public final class HpoComparison {
-  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-      new Color(0x9467bd), new Color(0x8c564b)};
-
   private record Run(String label, List<double[]> rows, JsonNode summary) {}
 
   private HpoComparison() {}
@@ -105,30 +94,6 @@ public final class HpoComparison {
       }
       data.addSeries(s);
     }
-    ValueAxis x;
-    if (logX) {
-      LogAxis lx = new LogAxis(xLabel);
-      lx.setBase(10);
-      lx.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-      x = lx;
-    } else {
-      x = new NumberAxis(xLabel);
-    }
-    NumberAxis y = new NumberAxis(yLabel);
-    y.setAutoRangeIncludesZero(false);
-    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-    for (int i = 0; i < data.getSeriesCount(); i++) {
-      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-      renderer.setSeriesStroke(i, new BasicStroke(1.8f));
-    }
-    XYPlot plot = new XYPlot(data, x, y, renderer);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(new Color(0xdddddd));
-    plot.setRangeGridlinePaint(new Color(0xdddddd));
-    JFreeChart chart = new JFreeChart(null, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
-    chart.setBackgroundPaint(Color.WHITE);
-    LegendTitle legend = chart.getLegend();
-    legend.setPosition(RectangleEdge.BOTTOM);
-    return chart;
+    return LinePlot.chart(null, data, xLabel, yLabel, logX);
   }
 }

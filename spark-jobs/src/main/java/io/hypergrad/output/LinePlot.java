@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -19,7 +21,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 /** Curves from the columns of a table (rows of doubles) against one of its columns, as a PNG. */
 public final class LinePlot {
   private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-      new Color(0x9467bd)};
+      new Color(0x9467bd), new Color(0x8c564b)};
 
   private LinePlot() {}
 
@@ -42,8 +44,28 @@ public final class LinePlot {
         data.addSeries(s);
       }
     }
-    NumberAxis x = new NumberAxis(xLabel);
-    x.setAutoRangeIncludesZero(true);
+    JFreeChart chart = chart(title, data, xLabel, yLabel, false);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 600);
+  }
+
+  /**
+   * Curves in the project's chart style (white background, light grid, legend below), x linear from
+   * zero or on a log scale.
+   *
+   * @param title null for none
+   */
+  public static JFreeChart chart(String title, XYSeriesCollection data, String xLabel, String yLabel, boolean logX) {
+    ValueAxis x;
+    if (logX) {
+      LogAxis lx = new LogAxis(xLabel);
+      lx.setBase(10);
+      lx.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+      x = lx;
+    } else {
+      NumberAxis nx = new NumberAxis(xLabel);
+      nx.setAutoRangeIncludesZero(true);
+      x = nx;
+    }
     NumberAxis y = new NumberAxis(yLabel);
     y.setAutoRangeIncludesZero(false);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
@@ -59,6 +81,6 @@ public final class LinePlot {
     chart.setBackgroundPaint(Color.WHITE);
     LegendTitle legend = chart.getLegend();
     legend.setPosition(RectangleEdge.BOTTOM);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 600);
+    return chart;
   }
 }
