@@ -65,15 +65,10 @@ public final class ChainRunner {
     double[] x = new double[system.p()];
     double[] bx = new double[system.q()];
     double[] errors = new double[(iterations + every - 1) / every + 1];
-    double bound = divergenceFactor * cNorm / spec.scale();
+    double bound = bound(spec);
     errors[0] = error(estimator, x, bx);
     for (int t = 0; t < iterations; t++) {
-      sampler.rows(chain, t, rows);
-      estimator.step(t, rows);
-      double norm = estimator.stateNorm();
-      if (!(norm <= bound)) {
-        throw divergence(spec, sampler.batch(), t, norm, bound);
-      }
+      advance(estimator, spec, sampler, chain, t, rows, bound);
       if ((t + 1) % every == 0 || t + 1 == iterations) {
         errors[(t + every) / every] = error(estimator, x, bx);
       }
@@ -90,18 +85,29 @@ public final class ChainRunner {
   public double[] solve(EstimatorSpec spec, CounterSampler sampler, int chain, int iterations) {
     StochasticEstimator estimator = Estimators.create(spec, system);
     int[] rows = sampler.newRowBuffer();
-    double bound = divergenceFactor * cNorm / spec.scale();
+    double bound = bound(spec);
     for (int t = 0; t < iterations; t++) {
-      sampler.rows(chain, t, rows);
-      estimator.step(t, rows);
-      double norm = estimator.stateNorm();
-      if (!(norm <= bound)) {
-        throw divergence(spec, sampler.batch(), t, norm, bound);
-      }
+      advance(estimator, spec, sampler, chain, t, rows, bound);
     }
     double[] x = new double[system.p()];
     estimator.adjoint(x);
     return x;
+  }
+
+  /** The state-norm bound above which {@code spec}'s chain counts as diverged. */
+  private double bound(EstimatorSpec spec) {
+    return divergenceFactor * cNorm / spec.scale();
+  }
+
+  /** Iteration t of a chain: draw its minibatch, step, and stop with the curvature report if the state blew up. */
+  private void advance(StochasticEstimator estimator, EstimatorSpec spec, CounterSampler sampler, int chain, int t, int[] rows,
+      double bound) {
+    sampler.rows(chain, t, rows);
+    estimator.step(t, rows);
+    double norm = estimator.stateNorm();
+    if (!(norm <= bound)) {
+      throw divergence(spec, sampler.batch(), t, norm, bound);
+    }
   }
 
   private double error(StochasticEstimator estimator, double[] x, double[] bx) {
