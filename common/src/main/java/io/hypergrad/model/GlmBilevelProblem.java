@@ -25,11 +25,20 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   public GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
       boolean ridgeInOuter) {
     this(loss, hyper, train, validation, modelRidge, ridgeInOuter, RowBlock.of(train.features(), train.labels(),
-        train.featureCount()), RowBlock.of(validation.features(), validation.labels(), validation.featureCount()));
+        train.featureCount()), RowBlock.of(validation.features(), validation.labels(), validation.featureCount()), null);
+    for (LabeledRows rows : new LabeledRows[] {train, validation}) {
+      for (double y : rows.labels()) {
+        loss.checkLabel(y);
+      }
+    }
   }
 
+  /**
+   * @param sameWeights the row weights to share (a regularising hyper-model's, all 1, unchanged by λ),
+   *                    or null to compute them
+   */
   private GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
-      boolean ridgeInOuter, RowBlock trainBlock, RowBlock validationBlock) {
+      boolean ridgeInOuter, RowBlock trainBlock, RowBlock validationBlock, double[] sameWeights) {
     if (train.featureCount() != validation.featureCount()) {
       throw new IllegalArgumentException("training rows have " + train.featureCount() + " features, validation rows "
           + validation.featureCount());
@@ -46,20 +55,19 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     this.p = loss.parameterCount(train.featureCount());
     this.trainBlock = trainBlock;
     this.validationBlock = validationBlock;
-    this.rowWeights = new double[train.size()];
     if (hyper.instanceWise() && hyper.q() != train.size()) {
       throw new IllegalArgumentException(hyper.name() + " needs one λ per training row: " + hyper.q() + " for " + train.size() + " rows");
     }
     if (!hyper.instanceWise() && hyper.q() != 1 && hyper.q() != p) {
       throw new IllegalArgumentException(hyper.name() + " has " + hyper.q() + " hyperparameters for " + p + " parameters");
     }
-    for (LabeledRows rows : new LabeledRows[] {train, validation}) {
-      for (double y : rows.labels()) {
-        loss.checkLabel(y);
+    if (sameWeights != null) {
+      this.rowWeights = sameWeights;
+    } else {
+      this.rowWeights = new double[train.size()];
+      for (int i = 0; i < rowWeights.length; i++) {
+        rowWeights[i] = hyper.weight(i);
       }
-    }
-    for (int i = 0; i < rowWeights.length; i++) {
-      rowWeights[i] = hyper.weight(i);
     }
   }
 
@@ -96,8 +104,9 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
 
   /** The same problem at another λ. */
   public GlmBilevelProblem withLambda(double[] lambda) {
+    // the rows were checked when the problem was built; a regulariser's row weights stay 1
     return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter, trainBlock,
-        validationBlock);
+        validationBlock, hyper.instanceWise() ? null : rowWeights);
   }
 
   @Override
