@@ -86,21 +86,11 @@ public final class GlmTask {
       int features = ((Number) meta.get("features")).intValue();
       plan = resolvePlan(plan, PreparedData.count(meta, "train"), features, batch, log);
       if (onSpark(plan)) {
-        GlmLoss loss = loss(cfg, ((Number) meta.get("classes")).intValue());
-        int n = PreparedData.count(meta, "train");
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
-        DistributedGlmProblem distributed;
-        try {
-          HyperModel hyper = hyperModel(cfg, loss.parameterCount(features), n);
-          distributed = DistributedGlmProblem.of(jsc, PreparedData.partitions(dir, "train", partitions),
-              PreparedData.partitions(dir, "val", partitions), features, loss, hyper, cfg.getDouble("problem.model_ridge", 0),
-              false);
-        } catch (IllegalArgumentException e) {
-          throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
-        }
+        DistributedGlmProblem distributed = fromPrepared(cfg, meta, partitions);
         log.printf(Locale.ROOT, "task glm: %s + %s on %d training rows read from %s into %d partitions on %s, %d features → "
-            + "p = %d, q = %d (%.1f s)%n", loss.name(), distributed.hyperModel().name(), n, dir, partitions, jsc.master(),
-            features, distributed.p(), distributed.hyperModel().q(), (System.nanoTime() - start) / 1e9);
+            + "p = %d, q = %d (%.1f s)%n", distributed.loss().name(), distributed.hyperModel().name(), distributed.rowCount(),
+            dir, partitions, SparkSessions.get().sparkContext().master(), features, distributed.p(),
+            distributed.hyperModel().q(), (System.nanoTime() - start) / 1e9);
         return solve(cfg, log, plan, distributed, null, distributed.validationCount());
       }
     }
@@ -119,6 +109,24 @@ public final class GlmTask {
       return solve(cfg, log, plan, distributed, problem, problem.validation().size());
     }
     return solve(cfg, log, plan, problem, problem, problem.validation().size());
+  }
+
+  /**
+   * The config's GLM problem over a prepared dataset whose training and validation splits go from
+   * Parquet straight into {@code partitions} partitions on the executors.
+   */
+  static DistributedGlmProblem fromPrepared(JobConfig cfg, Map<String, Object> meta, int partitions) {
+    Path dir = DataConfig.prepared(cfg);
+    int features = ((Number) meta.get("features")).intValue();
+    GlmLoss loss = loss(cfg, ((Number) meta.get("classes")).intValue());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
+    try {
+      HyperModel hyper = hyperModel(cfg, loss.parameterCount(features), PreparedData.count(meta, "train"));
+      return DistributedGlmProblem.of(jsc, PreparedData.partitions(dir, "train", partitions),
+          PreparedData.partitions(dir, "val", partitions), features, loss, hyper, cfg.getDouble("problem.model_ridge", 0), false);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
+    }
   }
 
   private static boolean onSpark(String plan) {

@@ -9,8 +9,6 @@ import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.ExactSolve;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.model.GlmBilevelProblem;
-import io.hypergrad.model.GlmLoss;
-import io.hypergrad.model.HyperModel;
 import io.hypergrad.model.InnerObjective;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.NewtonCg;
@@ -383,21 +381,11 @@ public final class HpoJob {
       int features = ((Number) meta.get("features")).intValue();
       int n = PreparedData.count(meta, "train");
       if (plan.equals("distributed") || 8L * n * features > GlmTask.DRIVER_PLAN_MAX_BYTES) {
-        GlmLoss loss = GlmTask.loss(cfg, ((Number) meta.get("classes")).intValue());
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
-        HyperModel hyper = GlmTask.hyperModel(cfg, loss.parameterCount(features), n);
-        DistributedGlmProblem problem;
-        try {
-          problem = DistributedGlmProblem.of(jsc, PreparedData.partitions(dir, "train", partitions),
-              PreparedData.partitions(dir, "val", partitions), features, loss, hyper, cfg.getDouble("problem.model_ridge", 0),
-              false);
-        } catch (IllegalArgumentException e) {
-          throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
-        }
+        DistributedGlmProblem problem = GlmTask.fromPrepared(cfg, meta, partitions);
         int nTest = PreparedData.count(meta, "test");
         log.printf(Locale.ROOT, "hpo: plan distributed, %s + %s on %d/%d/%d rows in %d partitions, p = %d, q = %d (%.1f s)%n",
-            loss.name(), hyper.name(), n, problem.validationCount(), nTest, partitions, problem.p(), hyper.q(),
-            (System.nanoTime() - start) / 1e9);
+            problem.loss().name(), problem.hyperModel().name(), n, problem.validationCount(), nTest, partitions, problem.p(),
+            problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
         return new Built(new DistributedHpoProblem(problem, nTest > 0 ? PreparedData.partitions(dir, "test", partitions) : null,
             nTest), null);
       }
