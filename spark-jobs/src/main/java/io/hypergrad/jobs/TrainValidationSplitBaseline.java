@@ -5,7 +5,6 @@ import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
-import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.SparkSessions;
 import java.io.PrintStream;
 import java.util.ArrayList;
