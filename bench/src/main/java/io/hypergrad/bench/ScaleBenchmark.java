@@ -4,8 +4,9 @@ import io.hypergrad.linalg.Blas;
 import io.hypergrad.model.LogisticLoss;
 import io.hypergrad.model.RidgeHyperModel;
 import io.hypergrad.oracle.CounterSampler;
-import io.hypergrad.spark.DistributedGlmProblem;
-import io.hypergrad.spark.DistributedGlmSystem;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLinearSystem;
+import io.hypergrad.spark.PartitionedRows;
 import io.hypergrad.spark.RowPartition;
 import io.hypergrad.spark.SparkSessions;
 import java.util.ArrayList;
@@ -45,8 +46,8 @@ public final class ScaleBenchmark {
     for (long n : sizes) {
       JavaRDD<RowPartition> train = generate(jsc, n, partitions, 1);
       JavaRDD<RowPartition> val = generate(jsc, 1000, 1, 2);
-      DistributedGlmProblem problem = DistributedGlmProblem.of(jsc, train, val, F, new LogisticLoss(),
-          new RidgeHyperModel(0.1, 1.0), 0, false);
+      GlmBilevelProblem problem = GlmBilevelProblem.over(new LogisticLoss(), new RidgeHyperModel(0.1, 1.0),
+          PartitionedRows.of(jsc, train, F), PartitionedRows.of(jsc, val, F), 0, false);
       double cacheMb = 0;
       for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
         if (info.id() == train.id()) {
@@ -64,9 +65,9 @@ public final class ScaleBenchmark {
       double[] out = new double[2 * F];
       problem.hessianProduct(x, v, out);
       double pass = median(reps, () -> problem.hessianProduct(x, v, out));
-      DistributedGlmSystem system = problem.linearSystemAt(x);
-      CounterSampler big = new CounterSampler(7, problem.rowCount(), 10_000);
-      CounterSampler one = new CounterSampler(7, problem.rowCount(), 1);
+      GlmLinearSystem system = problem.linearSystemAt(x);
+      CounterSampler big = new CounterSampler(7, problem.train().size(), 10_000);
+      CounterSampler one = new CounterSampler(7, problem.train().size(), 1);
       int[] rows = big.newRowBuffer();
       int[] row = one.newRowBuffer();
       int[] t = {0};
@@ -82,7 +83,6 @@ public final class ScaleBenchmark {
       double dataMb = 8.0 * n * F / 1e6;
       System.out.printf(Locale.ROOT, "%10d %9.0f %11.0f %12.4f %11.2f %14.4f %11.4f %12.4f %9.2f%n", n, dataMb, cacheMb, pass,
           dataMb / 1e3 / pass, iter, floor, plain, pass / plain);
-      system.release();
       problem.release();
     }
   }

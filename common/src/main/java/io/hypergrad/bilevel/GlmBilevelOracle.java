@@ -1,14 +1,23 @@
 package io.hypergrad.bilevel;
 
 import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.oracle.CounterSampler;
 
-/** The joint methods' oracle over a GLM bilevel problem held in this JVM. */
+/**
+ * The joint methods' oracle over a GLM bilevel problem, wherever its rows live. Full-batch
+ * quantities are the problem's (one pass each on partitioned rows). Minibatch quantities run on the
+ * window: the problem itself when it holds its rows, else the rows that {@link #prepare} gathered in
+ * one pass per split for the coming iterations — the same sums in the same order, so a run is bit
+ * for bit the same on rows here or on one partition.
+ */
 public final class GlmBilevelOracle implements BilevelOracle {
   private GlmBilevelProblem problem;
+  private GlmBilevelProblem window;
   private double[] lambda;
 
   public GlmBilevelOracle(GlmBilevelProblem problem) {
     this.problem = problem;
+    this.window = problem.holdsRows() ? problem : null;
     this.lambda = problem.hyperModel().lambda();
   }
 
@@ -28,34 +37,45 @@ public final class GlmBilevelOracle implements BilevelOracle {
 
   @Override
   public int trainRows() {
-    return problem.train().size();
+    return problem.train().splitSize();
   }
 
   @Override
   public int validationRows() {
-    return problem.validation().size();
+    return problem.validation().splitSize();
+  }
+
+  @Override
+  public void prepare(CounterSampler inner, CounterSampler outer, long from, long to) {
+    window = problem.window(inner, outer, from, to);
   }
 
   @Override
   public void setLambda(double[] next) {
     if (!java.util.Arrays.equals(next, lambda)) {
-      problem = problem.withLambda(next);
+      GlmBilevelProblem moved = problem.withLambda(next);
+      window = window == null ? null : window == problem ? moved : window.withLambda(next);
+      problem.releaseWeights();
+      problem = moved;
       lambda = next.clone();
     }
   }
 
+  private GlmBilevelProblem window() {
+    if (window == null) {
+      throw new IllegalStateException("prepare() was not called before a minibatch call");
+    }
+    return window;
+  }
+
   @Override
   public void innerGradient(double[] x, int[] rows, double[] out) {
-    if (rows == null) {
-      problem.innerGradient(x, out);
-    } else {
-      problem.innerGradient(x, rows, out);
-    }
+    (rows == null ? problem : window()).innerGradient(x, rows, out);
   }
 
   @Override
   public void innerHessianProduct(double[] x, int[] rows, double[] v, double[] out) {
-    problem.innerHessianProduct(x, rows, v, 1, out);
+    (rows == null ? problem : window()).innerHessianProduct(x, rows, v, 1, out);
   }
 
   @Override
@@ -63,22 +83,18 @@ public final class GlmBilevelOracle implements BilevelOracle {
     if (rows == null) {
       problem.crossProduct(x, v, out);
     } else {
-      problem.crossProduct(x, rows, v, out);
+      window().crossProduct(x, rows, v, out);
     }
   }
 
   @Override
   public void outerGradient(double[] x, int[] rows, double[] out) {
-    if (rows == null) {
-      problem.outerGradient(x, out);
-    } else {
-      problem.outerGradient(x, rows, out);
-    }
+    (rows == null ? problem : window()).outerGradient(x, rows, out);
   }
 
   @Override
   public void dataGradient(double[] x, int row, double[] out) {
-    problem.dataGradient(x, row, out);
+    window().dataGradient(x, row, out);
   }
 
   @Override

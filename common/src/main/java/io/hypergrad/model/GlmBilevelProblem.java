@@ -1,31 +1,41 @@
 package io.hypergrad.model;
 
-import io.hypergrad.oracle.StochasticLinearSystem;
+import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.rows.LocalRows;
+import io.hypergrad.rows.RowSource;
+import io.hypergrad.rows.RowWeights;
+import io.hypergrad.rows.SampledRequest;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
 
 /**
  * A bilevel problem over a GLM: inner g(x, λ) = (1/n)Σᵢ wᵢ(λ)ℓᵢ(x) + R(x, λ) + (ρ_m/2)‖x‖² on the
  * training rows, outer f(x) = (1/n_val)Σ ℓ(x) on the validation rows (plus (ρ_m/2)‖x‖² when
  * {@code ridgeInOuter}). ρ_m is the model's own fixed ridge (the paper's scale_reg).
+ *
+ * <p>The math is written once, over two {@link RowSource}s: the rows may be in this JVM or in
+ * cached Spark partitions, and every sum over rows is the source's. The row-free parts — the
+ * regulariser R and the ridge, both p-sized — are added here, once per quantity.
  */
 public final class GlmBilevelProblem implements InnerObjective, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   private final GlmLoss loss;
   private final HyperModel hyper;
-  private final LabeledRows train;
-  private final LabeledRows validation;
+  private final RowSource train;
+  private final RowSource validation;
   private final double modelRidge;
   private final boolean ridgeInOuter;
   private final int p;
-  // the rows as blocks for the full-batch sums (dense for BLAS, or CSR)
-  private final RowBlock trainBlock;
-  private final RowBlock validationBlock;
-  private final double[] rowWeights;
+  // wᵢ(λ) and dwᵢ/dλᵢ of an instance-weighted hyper-model (null for a regulariser: every weight 1)
+  private final RowWeights weights;
+  private RowWeights derivatives;
 
+  /** Over rows held in this JVM; every label is checked against the loss. */
   public GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
       boolean ridgeInOuter) {
-    this(loss, hyper, train, validation, modelRidge, ridgeInOuter, RowBlock.of(train.features(), train.labels(),
-        train.featureCount()), RowBlock.of(validation.features(), validation.labels(), validation.featureCount()), null);
+    this(loss, hyper, LocalRows.of(train), LocalRows.of(validation), modelRidge, ridgeInOuter);
     for (LabeledRows rows : new LabeledRows[] {train, validation}) {
       for (double y : rows.labels()) {
         loss.checkLabel(y);
@@ -33,13 +43,9 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     }
   }
 
-  /**
-   * @param sameWeights the row weights to share (a regularising hyper-model's, all 1, unchanged by λ),
-   *                    or null to compute them
-   */
-  private GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
-      boolean ridgeInOuter, RowBlock trainBlock, RowBlock validationBlock, double[] sameWeights) {
-    if (train.featureCount() != validation.featureCount()) {
+  private GlmBilevelProblem(GlmLoss loss, HyperModel hyper, RowSource train, RowSource validation, double modelRidge,
+      boolean ridgeInOuter) {
+    if (validation.size() > 0 && train.featureCount() != validation.featureCount()) {
       throw new IllegalArgumentException("training rows have " + train.featureCount() + " features, validation rows "
           + validation.featureCount());
     }
@@ -53,22 +59,28 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     this.modelRidge = modelRidge;
     this.ridgeInOuter = ridgeInOuter;
     this.p = loss.parameterCount(train.featureCount());
-    this.trainBlock = trainBlock;
-    this.validationBlock = validationBlock;
-    if (hyper.instanceWise() && hyper.q() != train.size()) {
-      throw new IllegalArgumentException(hyper.name() + " needs one λ per training row: " + hyper.q() + " for " + train.size() + " rows");
+    int n = train.splitSize();
+    if (hyper.instanceWise() && hyper.q() != n) {
+      throw new IllegalArgumentException(hyper.name() + " needs one λ per training row: " + hyper.q() + " for " + n + " rows");
     }
     if (!hyper.instanceWise() && hyper.q() != 1 && hyper.q() != p) {
       throw new IllegalArgumentException(hyper.name() + " has " + hyper.q() + " hyperparameters for " + p + " parameters");
     }
-    if (sameWeights != null) {
-      this.rowWeights = sameWeights;
-    } else {
-      this.rowWeights = new double[train.size()];
-      for (int i = 0; i < rowWeights.length; i++) {
-        rowWeights[i] = hyper.weight(i);
-      }
+    this.weights = hyper.instanceWise() ? train.weights(rowValues(hyper, n, false)) : null;
+  }
+
+  /** Over any row sources (labels are the source's to check). */
+  public static GlmBilevelProblem over(GlmLoss loss, HyperModel hyper, RowSource train, RowSource validation,
+      double modelRidge, boolean ridgeInOuter) {
+    return new GlmBilevelProblem(loss, hyper, train, validation, modelRidge, ridgeInOuter);
+  }
+
+  private static double[] rowValues(HyperModel hyper, int n, boolean derivative) {
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = derivative ? hyper.weightDerivative(i) : hyper.weight(i);
     }
+    return w;
   }
 
   @Override
@@ -84,11 +96,11 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     return hyper;
   }
 
-  public LabeledRows train() {
+  public RowSource train() {
     return train;
   }
 
-  public LabeledRows validation() {
+  public RowSource validation() {
     return validation;
   }
 
@@ -102,11 +114,85 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     return ridgeInOuter;
   }
 
-  /** The same problem at another λ. */
+  /** The same rows at another λ (release this one's weights with {@link #releaseWeights} when done with it). */
   public GlmBilevelProblem withLambda(double[] lambda) {
-    // the rows were checked when the problem was built; a regulariser's row weights stay 1
-    return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter, trainBlock,
-        validationBlock, hyper.instanceWise() ? null : rowWeights);
+    return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter);
+  }
+
+  /** The same problem over other rows of the same splits. */
+  public GlmBilevelProblem withRows(RowSource trainRows, RowSource validationRows) {
+    return new GlmBilevelProblem(loss, hyper, trainRows, validationRows, modelRidge, ridgeInOuter);
+  }
+
+  /** Whether every row is in this JVM (a minibatch costs no pass). */
+  public boolean holdsRows() {
+    return train.local() && validation.local();
+  }
+
+  /**
+   * The problem over the rows that iterations from … to − 1 draw — training chains 0 and 1 of
+   * {@code inner}, validation chain 0 of {@code outer} — in this JVM: itself when it holds its rows.
+   */
+  public GlmBilevelProblem window(CounterSampler inner, CounterSampler outer, long from, long to) {
+    RowSource t = train.gather(inner, 2, from, to, false);
+    RowSource v = validation.gather(outer, 1, from, to, false);
+    return t == train && v == validation ? this : withRows(t, v);
+  }
+
+  /** Frees this λ's row-weight handles (broadcasts); the rows stay. */
+  public void releaseWeights() {
+    if (weights != null) {
+      weights.release();
+    }
+    if (derivatives != null) {
+      derivatives.release();
+    }
+  }
+
+  /** Frees the rows and weights (cached partitions, broadcasts). */
+  public void release() {
+    releaseWeights();
+    train.release();
+    validation.release();
+  }
+
+  private synchronized RowWeights derivatives() {
+    if (derivatives == null) {
+      derivatives = train.weights(rowValues(hyper, train.splitSize(), true));
+    }
+    return derivatives;
+  }
+
+  private int n() {
+    return train.size();
+  }
+
+  // the row-free tails: R(x, λ) and the model ridge, added once per quantity
+
+  private double regularizerValue(double[] x) {
+    return hyper.regularizer(x) + 0.5 * modelRidge * squaredNorm(x);
+  }
+
+  private void addRegularizerGradient(double[] x, double[] out) {
+    hyper.addRegularizerGradient(x, out);
+    for (int j = 0; j < p; j++) {
+      out[j] += modelRidge * x[j];
+    }
+  }
+
+  private void addRegularizerHessianProduct(double[] vs, int k, double[] out) {
+    hyper.addRegularizerHessianProduct(vs, k, out);
+    for (int j = 0; j < p * k; j++) {
+      out[j] += modelRidge * vs[j];
+    }
+  }
+
+  private void addOuterRidge(double[] x, double[] out) {
+    if (ridgeInOuter) {
+      for (int j = 0; j < p; j++) {
+        out[j] += modelRidge * x[j];
+      }
+    }
   }
 
   @Override
@@ -126,149 +212,97 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
 
   /** g(x, λ). */
   public double innerLoss(double[] x) {
-    int n = train.size();
-    double s = trainBlock.weightedLoss(loss, x, rowWeights, 0);
-    return s / n + hyper.regularizer(x) + 0.5 * modelRidge * squaredNorm(x);
+    return train.weightedLoss(loss, x, weights) / n() + regularizerValue(x);
   }
 
   /** out ← ∇ₓg(x, λ). */
   public void innerGradient(double[] x, double[] out) {
-    Arrays.fill(out, 0);
-    trainBlock.addGradient(loss, x, rowWeights, 0, train.size(), out);
-    hyper.addRegularizerGradient(x, out);
-    for (int j = 0; j < p; j++) {
-      out[j] += modelRidge * x[j];
-    }
+    innerGradient(x, null, out);
+  }
+
+  /**
+   * out ← the inner gradient over the training rows S (with repeats; all rows when null):
+   * (1/|S|)·Σ_{i∈S} wᵢ∇ℓᵢ(x) + ∇ₓR(x, λ) + ρ_m·x, an unbiased estimate of ∇ₓg.
+   */
+  public void innerGradient(double[] x, int[] rows, double[] out) {
+    Arrays.fill(out, 0, p, 0);
+    train.addGradient(loss, x, weights, rows == null ? n() : rows.length, rows, out);
+    addRegularizerGradient(x, out);
   }
 
   /** out ← ∇²ₓₓg·V for the k vectors of V (p×k), over the given rows (all rows when null). */
   public void innerHessianProduct(double[] x, int[] rows, double[] vs, int k, double[] out) {
     Arrays.fill(out, 0, p * k, 0);
-    if (rows == null) {
-      trainBlock.addHessianProduct(loss, x, rowWeights, 0, train.size(), vs, k, out);
-    } else {
-      for (int i : rows) {
-        loss.addHessianProduct(train.features()[i], train.labels()[i], x, rowWeights[i] / rows.length, vs, k, out);
-      }
+    train.addHessianProduct(loss, x, weights, rows == null ? n() : rows.length, rows, vs, k, out);
+    addRegularizerHessianProduct(vs, k, out);
+  }
+
+  /** Many sampled products at once (one pass where the rows are partitioned), each as {@link #innerHessianProduct} gives it. */
+  public List<double[]> sampledProducts(double[] x, List<SampledRequest> requests) {
+    List<double[]> results = train.hessianProducts(loss, x, weights, requests, p);
+    for (int r = 0; r < results.size(); r++) {
+      addRegularizerHessianProduct(requests.get(r).vectors(), requests.get(r).k(), results.get(r));
     }
-    hyper.addRegularizerHessianProduct(vs, k, out);
-    for (int j = 0; j < p * k; j++) {
-      out[j] += modelRidge * vs[j];
-    }
+    return results;
   }
 
   /**
-   * The dense full-batch ∇²ₓₓg at x (p×p, column-major), for {@code exact}: block (c, e) of the
-   * GLM part is Xᵀ·diag((wᵢ/n)·Hᵢ[c,e])·X with Hᵢ the row's K×K curvature, one BLAS dgemm per
-   * block pair, instead of p matrix-free products.
+   * The dense full-batch ∇²ₓₓg at x (p×p, column-major), for {@code exact}: block (c, e) of the GLM
+   * part is Xᵀ·diag((wᵢ/n)·Hᵢ[c,e])·X with Hᵢ the row's K×K curvature, one BLAS dgemm per block
+   * pair, instead of p matrix-free products.
    */
   public double[] denseInnerHessian(double[] x) {
-    int n = train.size();
-    double[] w = new double[n];
-    for (int i = 0; i < n; i++) {
-      w[i] = rowWeights[i] / n;
-    }
-    return DenseGlmHessian.addRegularizer(hyper, modelRidge,
-        DenseGlmHessian.of(loss, train.features(), train.labels(), w, train.featureCount(), x));
+    double[] h = new double[p * p];
+    train.addDenseHessian(loss, x, weights, n(), h);
+    return DenseGlmHessian.addRegularizer(hyper, modelRidge, h);
   }
 
   /** f(x). */
   public double outerLoss(double[] x) {
-    int n = validation.size();
-    double s = validationBlock.weightedLoss(loss, x, null, 0);
-    return s / n + (ridgeInOuter ? 0.5 * modelRidge * squaredNorm(x) : 0);
-  }
-
-  /** {Σᵢ ℓᵢ(x), correctly classified rows} over the training rows, unweighted (for reporting). */
-  public double[] trainLossAndCorrect(double[] x) {
-    return trainBlock.lossAndCorrect(loss, x);
-  }
-
-  /** {Σⱼ ℓⱼ(x), correctly classified rows} over the validation rows. */
-  public double[] validationLossAndCorrect(double[] x) {
-    return validationBlock.lossAndCorrect(loss, x);
+    return validation.weightedLoss(loss, x, null) / validation.size()
+        + (ridgeInOuter ? 0.5 * modelRidge * squaredNorm(x) : 0);
   }
 
   /** out ← ∇ₓf(x). */
   public void outerGradient(double[] x, double[] out) {
-    Arrays.fill(out, 0);
-    validationBlock.addGradient(loss, x, null, 0, validation.size(), out);
-    if (ridgeInOuter) {
-      for (int j = 0; j < p; j++) {
-        out[j] += modelRidge * x[j];
-      }
-    }
+    outerGradient(x, null, out);
+  }
+
+  /** out ← (1/|S|)·Σ_{j∈S} ∇ℓⱼ(x) over the validation rows S (all when null): an unbiased estimate of c = ∇ₓf. */
+  public void outerGradient(double[] x, int[] rows, double[] out) {
+    Arrays.fill(out, 0, p, 0);
+    validation.addGradient(loss, x, null, rows == null ? validation.size() : rows.length, rows, out);
+    addOuterRidge(x, out);
+  }
+
+  /** {Σᵢ ℓᵢ(x), correctly classified rows} over the training rows, unweighted (for reporting). */
+  public double[] trainLossAndCorrect(double[] x) {
+    return train.lossAndCorrect(loss, x);
+  }
+
+  /** {Σⱼ ℓⱼ(x), correctly classified rows} over the validation rows. */
+  public double[] validationLossAndCorrect(double[] x) {
+    return validation.lossAndCorrect(loss, x);
   }
 
   /** out ← B·z = ∂_λ∇ₓg(x, λ)·z (length q). */
   public void crossProduct(double[] x, double[] z, double[] out) {
     if (hyper.instanceWise()) {
-      crossProductFromResiduals(residuals(x), false, z, out);
+      train.perRowCross(loss, x, derivatives(), n(), false).apply(z, out);
     } else {
       hyper.applyRegularizerCross(x, z, out);
     }
   }
 
-  /** ∂ℓᵢ/∂m for every training row (n×K, row-major), at x. */
-  private double[] residuals(double[] x) {
-    int n = train.size();
-    int k = loss.outputs();
-    double[] r = new double[n * k];
-    double[] one = new double[k];
-    for (int i = 0; i < n; i++) {
-      loss.residual(train.features()[i], train.labels()[i], x, one);
-      System.arraycopy(one, 0, r, i * k, k);
-    }
-    return r;
-  }
-
   /**
-   * Instance-wise B·z: (B·z)ᵢ = (w'ᵢ/n)·∇ℓᵢ·z with ∇ℓᵢ·z = Σ_c rᵢ_c·(aᵢᵀz_c); the margins aᵢᵀz_c of all
-   * rows come from the dense block's BLAS calls when {@code blockMargins}, else row by row.
+   * The B·z operator at a fixed x: per row for instance-weighted models (residuals at x computed
+   * once, margins from the dense block's BLAS calls), the regulariser's otherwise.
    */
-  private void crossProductFromResiduals(double[] residuals, boolean blockMargins, double[] z, double[] out) {
-    int n = train.size();
-    int k = loss.outputs();
-    int f = train.featureCount();
-    double[] margins = blockMargins && trainBlock instanceof DenseRowBlock dense ? dense.margins(z, k) : null;
-    for (int i = 0; i < n; i++) {
-      double dot = 0;
-      for (int c = 0; c < k; c++) {
-        double r = residuals[i * k + c];
-        if (r != 0) {
-          dot += r * (margins != null ? margins[c * n + i] : Rows.dot(train.features()[i], z, c * f));
-        }
-      }
-      out[i] = hyper.weightDerivative(i) / n * dot;
+  RowSource.PerRowCross crossAt(double[] x) {
+    if (!hyper.instanceWise()) {
+      return (z, out) -> hyper.applyRegularizerCross(x, z, out);
     }
-  }
-
-  /**
-   * out ← the minibatch inner gradient (1/|S|)·Σ_{i∈S} wᵢ∇ℓᵢ(x) + ∇ₓR(x, λ) + ρ_m·x over the
-   * training rows S (with repeats), an unbiased estimate of ∇ₓg.
-   */
-  public void innerGradient(double[] x, int[] rows, double[] out) {
-    Arrays.fill(out, 0);
-    for (int i : rows) {
-      loss.addGradient(train.features()[i], train.labels()[i], x, rowWeights[i] / rows.length, out);
-    }
-    hyper.addRegularizerGradient(x, out);
-    for (int j = 0; j < p; j++) {
-      out[j] += modelRidge * x[j];
-    }
-  }
-
-  /** out ← (1/|S|)·Σ_{j∈S} ∇ℓⱼ(x) over the validation rows S: an unbiased estimate of c = ∇ₓf. */
-  public void outerGradient(double[] x, int[] rows, double[] out) {
-    Arrays.fill(out, 0);
-    for (int j : rows) {
-      loss.addGradient(validation.features()[j], validation.labels()[j], x, 1.0 / rows.length, out);
-    }
-    if (ridgeInOuter) {
-      for (int k = 0; k < p; k++) {
-        out[k] += modelRidge * x[k];
-      }
-    }
+    return train.perRowCross(loss, x, derivatives(), n(), true);
   }
 
   /**
@@ -282,101 +316,35 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
       return;
     }
     Arrays.fill(out, 0);
-    int k = loss.outputs();
-    int f = train.featureCount();
-    double[] r = new double[k];
-    for (int i : rows) {
-      loss.residual(train.features()[i], train.labels()[i], x, r);
-      double dot = 0;
-      for (int c = 0; c < k; c++) {
-        if (r[c] != 0) {
-          dot += r[c] * Rows.dot(train.features()[i], z, c * f);
-        }
-      }
-      out[i] += hyper.weightDerivative(i) / rows.length * dot;
-    }
+    train.addSampledCross(loss, x, derivatives(), rows.length, rows, z, out);
   }
 
   /** out ← wᵢ·∇ℓᵢ(x), one training row's weighted data gradient (for empirical-Fisher surrogates). */
   public void dataGradient(double[] x, int row, double[] out) {
-    Arrays.fill(out, 0);
-    loss.addGradient(train.features()[row], train.labels()[row], x, rowWeights[row], out);
+    Arrays.fill(out, 0, p, 0);
+    train.addGradient(loss, x, weights, 1.0, new int[] {row}, out);
   }
 
   /** The diagonal of the regulariser's Hessian ∇²ₓₓR(λ) + ρ_m·I (every hyper-model's R is diagonal). */
   public double[] regularizerHessianDiagonal() {
-    return regularizerHessianDiagonal(hyper, modelRidge, p);
-  }
-
-  /** As above for any problem with this hyper-model, model ridge and p (wherever its rows live). */
-  public static double[] regularizerHessianDiagonal(HyperModel hyper, double modelRidge, int p) {
     double[] ones = new double[p];
     Arrays.fill(ones, 1.0);
     double[] out = new double[p];
-    hyper.addRegularizerHessianProduct(ones, 1, out);
-    for (int j = 0; j < p; j++) {
-      out[j] += modelRidge;
-    }
+    addRegularizerHessianProduct(ones, 1, out);
     return out;
   }
 
   /** The stochastic linear system of the hypergradient at x (x should be the inner optimum). */
-  public StochasticLinearSystem linearSystemAt(double[] x) {
+  public GlmLinearSystem linearSystemAt(double[] x) {
     double[] xs = x.clone();
     double[] c = new double[p];
     outerGradient(xs, c);
-    double[] d = new double[hyper.q()];
-    double[] residuals = hyper.instanceWise() ? residuals(xs) : null;
-    return new StochasticLinearSystem() {
-      @Override
-      public int p() {
-        return p;
-      }
+    return new GlmLinearSystem(this, xs, c);
+  }
 
-      @Override
-      public int q() {
-        return hyper.q();
-      }
-
-      @Override
-      public int rowCount() {
-        return train.size();
-      }
-
-      @Override
-      public double[] c() {
-        return c;
-      }
-
-      @Override
-      public double[] d() {
-        return d;
-      }
-
-      @Override
-      public void applyB(double[] z, double[] out) {
-        if (residuals != null) {
-          crossProductFromResiduals(residuals, true, z, out);
-        } else {
-          hyper.applyRegularizerCross(xs, z, out);
-        }
-      }
-
-      @Override
-      public void applyA(double[] v, double[] out) {
-        innerHessianProduct(xs, null, v, 1, out);
-      }
-
-      @Override
-      public double[] denseA() {
-        return denseInnerHessian(xs);
-      }
-
-      @Override
-      public void applySampledA(int[] rows, double[] vectors, int k, double[] out) {
-        innerHessianProduct(xs, rows, vectors, k, out);
-      }
-    };
+  /** No validation rows, for a problem whose c comes from elsewhere (the rows gathered for chains). */
+  GlmBilevelProblem withTrainRowsOnly(RowSource trainRows) {
+    return withRows(trainRows, LocalRows.of(new LabeledRows(new Vector[0], new double[0], train.featureCount())));
   }
 
   private static double squaredNorm(double[] x) {

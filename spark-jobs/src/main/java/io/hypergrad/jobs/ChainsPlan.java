@@ -7,9 +7,7 @@ import io.hypergrad.oracle.StochasticLinearSystem;
 import io.hypergrad.output.LabelResult;
 import io.hypergrad.run.ChainResult;
 import io.hypergrad.run.ChainRunner;
-import io.hypergrad.spark.ChainContext;
-import io.hypergrad.spark.DistributedGlmSystem;
-import io.hypergrad.spark.GatheredRows;
+import io.hypergrad.model.GlmLinearSystem;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -34,41 +32,34 @@ final class ChainsPlan {
   /** The chains of one task: work items [from, to) of the (configuration, seed) list. */
   private record Group(int from, int to) implements Serializable {}
 
-  /** What a task rebuilds its linear system from (broadcast once). */
-  interface SystemSource extends Serializable {
-    StochasticLinearSystem system();
-  }
-
-  /** A GLM task: gather the sampled rows in one pass, then run the chains on them. */
-  static List<LabelResult> run(JavaSparkContext jsc, DistributedGlmSystem dist, double[] vStar, List<EstimatorSpec> specs,
-      int seeds, long baseSeed, int batch, int iterations, int every, double divergenceFactor, int tasks, PrintStream log) {
-    long start = System.nanoTime();
-    CounterSampler sampler = new CounterSampler(baseSeed, dist.rowCount(), batch);
-    GatheredRows gathered = dist.gather(sampler, seeds, iterations, dist.problem().hyperModel().instanceWise());
-    ChainContext context = new ChainContext(dist, gathered);
-    log.printf(Locale.ROOT, "chains plan: gathered %d of %d training rows in one pass (%.1f s); %d chains in %d tasks%n",
-        gathered.size(), dist.rowCount(), (System.nanoTime() - start) / 1e9, specs.size() * seeds, tasks);
-    return run(jsc, context::system, dist.rowCount(), dist.q(), sampler, vStar, specs, seeds, iterations, every,
-        divergenceFactor, tasks, log, start);
-  }
-
-  /** A task whose whole system is small enough to broadcast (the synthetic problem's pool). */
+  /**
+   * Runs the chains in executor tasks. A GLM system first gathers, in one pass, the training rows
+   * its chains draw (a system in this JVM is its own); the system the tasks run on is broadcast.
+   */
   static List<LabelResult> run(JavaSparkContext jsc, StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs,
       int seeds, long baseSeed, int batch, int iterations, int every, double divergenceFactor, int tasks, PrintStream log) {
-    if (!(system instanceof Serializable whole)) {
+    long start = System.nanoTime();
+    CounterSampler sampler = new CounterSampler(baseSeed, system.rowCount(), batch);
+    StochasticLinearSystem onTasks = system;
+    if (system instanceof GlmLinearSystem glm) {
+      GlmLinearSystem gathered = glm.gathered(sampler, seeds, iterations, glm.problem().hyperModel().instanceWise());
+      log.printf(Locale.ROOT, "chains plan: gathered %d of %d training rows in one pass (%.1f s); %d chains in %d tasks%n",
+          gathered.problem().train().size(), system.rowCount(), (System.nanoTime() - start) / 1e9, specs.size() * seeds, tasks);
+      onTasks = gathered;
+    } else {
+      log.printf(Locale.ROOT, "chains plan: broadcasting the whole problem; %d chains in %d tasks%n", specs.size() * seeds, tasks);
+    }
+    if (!(onTasks instanceof Serializable)) {
       throw new IllegalArgumentException("plan chains needs a task whose system can be broadcast");
     }
-    long start = System.nanoTime();
-    log.printf(Locale.ROOT, "chains plan: broadcasting the whole problem; %d chains in %d tasks%n", specs.size() * seeds, tasks);
-    SystemSource source = () -> (StochasticLinearSystem) whole;
-    return run(jsc, source, system.rowCount(), system.q(), new CounterSampler(baseSeed, system.rowCount(), batch), vStar,
-        specs, seeds, iterations, every, divergenceFactor, tasks, log, start);
+    return run(jsc, onTasks, system.rowCount(), system.q(), sampler, vStar, specs, seeds, iterations, every, divergenceFactor,
+        tasks, log, start);
   }
 
-  private static List<LabelResult> run(JavaSparkContext jsc, SystemSource source, int rowCount, int q, CounterSampler sampler,
+  private static List<LabelResult> run(JavaSparkContext jsc, StochasticLinearSystem onTasks, int rowCount, int q, CounterSampler sampler,
       double[] vStar, List<EstimatorSpec> specs, int seeds, int iterations, int every, double divergenceFactor, int tasks,
       PrintStream log, long start) {
-    Broadcast<SystemSource> context = jsc.broadcast(source);
+    Broadcast<StochasticLinearSystem> context = jsc.broadcast(onTasks);
 
     int total = specs.size() * seeds;
     List<Group> groups = new ArrayList<>();
@@ -104,7 +95,7 @@ final class ChainsPlan {
     List<List<Outcome>> perGroup;
     try {
       perGroup = jsc.parallelize(groups, groups.size()).map(group -> {
-      ChainRunner runner = new ChainRunner(context.value().system(), reference, divergenceFactor);
+      ChainRunner runner = new ChainRunner(context.value(), reference, divergenceFactor);
       List<Outcome> out = new ArrayList<>();
       for (int item = group.from(); item < group.to(); item++) {
         try {

@@ -110,14 +110,13 @@ public final class EstimateJob {
         int chains = iterative.size() * seeds;
         int tasks = cfg.getPositiveInt("chain_tasks",
             Math.max(1, Math.min(chains, Math.max(2 * jsc.defaultParallelism(), Math.min(64, chains / 20)))));
-        iterativeResults = system instanceof io.hypergrad.spark.DistributedGlmSystem dist
-            ? ChainsPlan.run(jsc, dist, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log)
-            : ChainsPlan.run(jsc, system, vStar, iterative, seeds, baseSeed, batch, iterations, every, divergenceFactor, tasks, log);
+        iterativeResults = ChainsPlan.run(jsc, system, vStar, iterative, seeds, baseSeed, batch, iterations, every,
+            divergenceFactor, tasks, log);
       } else if (plan.equals("distributed")) {
         // every chain its own thread, all riding one pass per iteration
         int lanes = Math.min(iterative.size() * seeds, cfg.getPositiveInt("distributed_lanes", 64));
         io.hypergrad.spark.PassCoalescer coalescer = new io.hypergrad.spark.PassCoalescer(
-            (io.hypergrad.spark.DistributedGlmSystem) system, 1000);
+            (io.hypergrad.model.GlmLinearSystem) system, 1000);
         iterativeResults = DriverPlan.run(coalescer, vStar, iterative, seeds, baseSeed, batch, iterations, every,
             Math.max(1, lanes), divergenceFactor, progress, coalescer);
         log.printf(Locale.ROOT, "distributed plan: %.1f chains per pass on average%n", coalescer.requestsPerPass());

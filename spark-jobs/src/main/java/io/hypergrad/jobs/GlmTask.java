@@ -7,7 +7,6 @@ import io.hypergrad.model.BiasedRegularizationHyperModel;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.HyperModel;
-import io.hypergrad.model.InnerObjective;
 import io.hypergrad.model.InstanceWeightHyperModel;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.NewtonCg;
@@ -15,7 +14,7 @@ import io.hypergrad.model.PerFeatureRidgeHyperModel;
 import io.hypergrad.model.RidgeHyperModel;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
-import io.hypergrad.spark.DistributedGlmProblem;
+import io.hypergrad.spark.PartitionedRows;
 import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -86,12 +85,12 @@ public final class GlmTask {
       int features = ((Number) meta.get("features")).intValue();
       plan = resolvePlan(plan, PreparedData.count(meta, "train"), features, batch, log);
       if (onSpark(plan)) {
-        DistributedGlmProblem distributed = fromPrepared(cfg, meta, partitions);
+        GlmBilevelProblem distributed = fromPrepared(cfg, meta, partitions);
         log.printf(Locale.ROOT, "task glm: %s + %s on %d training rows read from %s into %d partitions on %s, %d features → "
-            + "p = %d, q = %d (%.1f s)%n", distributed.loss().name(), distributed.hyperModel().name(), distributed.rowCount(),
-            dir, partitions, SparkSessions.get().sparkContext().master(), features, distributed.p(),
+            + "p = %d, q = %d (%.1f s)%n", distributed.loss().name(), distributed.hyperModel().name(),
+            distributed.train().size(), dir, partitions, SparkSessions.get().sparkContext().master(), features, distributed.p(),
             distributed.hyperModel().q(), (System.nanoTime() - start) / 1e9);
-        return solve(cfg, log, plan, distributed, null, distributed.validationCount());
+        return solve(cfg, log, plan, distributed, partitions);
       }
     }
     DataPreparation.Result data = load(cfg, log);
@@ -103,27 +102,35 @@ public final class GlmTask {
     if (onSpark(plan)) {
       long start2 = System.nanoTime();
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
-      DistributedGlmProblem distributed = DistributedGlmProblem.of(jsc, problem, partitions);
+      GlmBilevelProblem distributed = distribute(jsc, problem, data, partitions);
       log.printf(Locale.ROOT, "oracle: %d training rows in %d cached partitions on %s (%.1f s)%n", problem.train().size(),
           partitions, jsc.master(), (System.nanoTime() - start2) / 1e9);
-      return solve(cfg, log, plan, distributed, problem, problem.validation().size());
+      return solve(cfg, log, plan, distributed, partitions);
     }
-    return solve(cfg, log, plan, problem, problem, problem.validation().size());
+    return solve(cfg, log, plan, problem, 0);
+  }
+
+  /** The problem's training and validation rows spread over {@code partitions} cached partitions. */
+  static GlmBilevelProblem distribute(JavaSparkContext jsc, GlmBilevelProblem problem, DataPreparation.Result data,
+      int partitions) {
+    return problem.withRows(PartitionedRows.distribute(jsc, rows(data.split("train"), data.featureCount()), partitions),
+        PartitionedRows.distribute(jsc, rows(data.split("val"), data.featureCount()), partitions));
   }
 
   /**
    * The config's GLM problem over a prepared dataset whose training and validation splits go from
    * Parquet straight into {@code partitions} partitions on the executors.
    */
-  static DistributedGlmProblem fromPrepared(JobConfig cfg, Map<String, Object> meta, int partitions) {
+  static GlmBilevelProblem fromPrepared(JobConfig cfg, Map<String, Object> meta, int partitions) {
     Path dir = DataConfig.prepared(cfg);
     int features = ((Number) meta.get("features")).intValue();
     GlmLoss loss = loss(cfg, ((Number) meta.get("classes")).intValue());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
     try {
       HyperModel hyper = hyperModel(cfg, loss.parameterCount(features), PreparedData.count(meta, "train"));
-      return DistributedGlmProblem.of(jsc, PreparedData.partitions(dir, "train", partitions),
-          PreparedData.partitions(dir, "val", partitions), features, loss, hyper, cfg.getDouble("problem.model_ridge", 0), false);
+      return GlmBilevelProblem.over(loss, hyper, PartitionedRows.of(jsc, PreparedData.partitions(dir, "train", partitions),
+          features), PartitionedRows.of(jsc, PreparedData.partitions(dir, "val", partitions), features),
+          cfg.getDouble("problem.model_ridge", 0), false);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
     }
@@ -137,12 +144,11 @@ public final class GlmTask {
    * The inner solve, where the rows are (on Spark: one pass per loss, gradient and Hessian-vector
    * product), then the hypergradient's linear system at x*.
    */
-  private static Task solve(JobConfig cfg, PrintStream log, String plan, InnerObjective objective, GlmBilevelProblem problem,
-      int nVal) {
+  private static Task solve(JobConfig cfg, PrintStream log, String plan, GlmBilevelProblem problem, int partitions) {
     double tol = cfg.getDouble("problem.inner_tol", 1e-9);
     int maxIter = cfg.getPositiveInt("problem.inner_max_iter", 100);
     long solveStart = System.nanoTime();
-    NewtonCg.Result inner = NewtonCg.solve(objective, new double[objective.p()], tol, maxIter);
+    NewtonCg.Result inner = NewtonCg.solve(problem, new double[problem.p()], tol, maxIter);
     double solveSeconds = (System.nanoTime() - solveStart) / 1e9;
     double relative = inner.gradNorm() / inner.startNorm();
     if (inner.converged()) {
@@ -153,21 +159,19 @@ public final class GlmTask {
           + "‖∇ₓg‖ = %.3e (%.1e relative); the reference v* is exact for this x, not for x*(λ)%n", tol, inner.iterations(),
           inner.gradNorm(), relative);
     }
-    DistributedGlmProblem distributed = objective instanceof DistributedGlmProblem d ? d : null;
     Map<String, Object> info = new LinkedHashMap<>();
-    info.put("model", distributed != null ? distributed.loss().name() : problem.loss().name());
-    info.put("hyper_model", distributed != null ? distributed.hyperModel().name() : problem.hyperModel().name());
-    info.put("n_train", distributed != null ? distributed.rowCount() : problem.train().size());
-    info.put("n_val", nVal);
-    info.put("features", distributed != null ? distributed.featureCount() : problem.train().featureCount());
+    info.put("model", problem.loss().name());
+    info.put("hyper_model", problem.hyperModel().name());
+    info.put("n_train", problem.train().size());
+    info.put("n_val", problem.validation().size());
+    info.put("features", problem.train().featureCount());
     info.put("inner_steps", inner.iterations());
     info.put("inner_grad_norm", inner.gradNorm());
     info.put("inner_converged", inner.converged());
-    info.put("inner_loss", objective.value(inner.x()));
-    info.put("outer_loss", distributed != null ? distributed.outerLoss(inner.x()) : problem.outerLoss(inner.x()));
-    if (distributed != null) {
-      info.put("partitions", distributed.partitions());
-      return new Task(distributed.linearSystemAt(inner.x()), info, plan);
+    info.put("inner_loss", problem.value(inner.x()));
+    info.put("outer_loss", problem.outerLoss(inner.x()));
+    if (!problem.holdsRows()) {
+      info.put("partitions", partitions);
     }
     return new Task(problem.linearSystemAt(inner.x()), info, plan);
   }

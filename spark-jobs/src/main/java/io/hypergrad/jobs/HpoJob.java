@@ -20,7 +20,8 @@ import io.hypergrad.output.SummaryJson;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
 import io.hypergrad.run.ChainRunner;
-import io.hypergrad.spark.DistributedGlmProblem;
+import io.hypergrad.rows.LocalRows;
+import io.hypergrad.spark.PartitionedRows;
 import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.SparkSessions;
 import java.io.IOException;
@@ -381,13 +382,14 @@ public final class HpoJob {
       int features = ((Number) meta.get("features")).intValue();
       int n = PreparedData.count(meta, "train");
       if (plan.equals("distributed") || 8L * n * features > GlmTask.DRIVER_PLAN_MAX_BYTES) {
-        DistributedGlmProblem problem = GlmTask.fromPrepared(cfg, meta, partitions);
+        GlmBilevelProblem problem = GlmTask.fromPrepared(cfg, meta, partitions);
         int nTest = PreparedData.count(meta, "test");
         log.printf(Locale.ROOT, "hpo: plan distributed, %s + %s on %d/%d/%d rows in %d partitions, p = %d, q = %d (%.1f s)%n",
-            problem.loss().name(), problem.hyperModel().name(), n, problem.validationCount(), nTest, partitions, problem.p(),
+            problem.loss().name(), problem.hyperModel().name(), n, problem.validation().size(), nTest, partitions, problem.p(),
             problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
-        return new Built(new DistributedHpoProblem(problem, nTest > 0 ? PreparedData.partitions(dir, "test", partitions) : null,
-            nTest), null);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
+        return new Built(new HpoProblem(problem, nTest > 0
+            ? PartitionedRows.of(jsc, PreparedData.partitions(dir, "test", partitions), features) : null, "distributed"), null);
       }
     }
     DataPreparation.Result data = GlmTask.load(cfg, log);
@@ -398,20 +400,16 @@ public final class HpoJob {
     for (double y : testRows.labels()) {
       problem.loss().checkLabel(y);
     }
-    if (plan.equals("distributed")) {
+    boolean distributed = plan.equals("distributed");
+    log.printf(Locale.ROOT, "hpo: plan %s, %s + %s on %d/%d/%d rows%s, p = %d, q = %d%n", distributed ? "distributed" : "driver",
+        problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
+        testRows.size(), distributed ? " in " + partitions + " partitions" : "", problem.p(), problem.hyperModel().q());
+    if (distributed) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
-      DistributedGlmProblem dist = DistributedGlmProblem.of(jsc, problem, partitions);
-      log.printf(Locale.ROOT, "hpo: plan distributed, %s + %s on %d/%d/%d rows in %d partitions, p = %d, q = %d%n",
-          problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
-          testRows.size(), partitions, problem.p(), problem.hyperModel().q());
-      return new Built(new DistributedHpoProblem(dist, testRows.size() == 0 ? null
-          : DistributedGlmProblem.distribute(jsc, testRows.features(), testRows.labels(), null, null, partitions),
-          testRows.size()), data);
+      return new Built(new HpoProblem(GlmTask.distribute(jsc, problem, data, partitions), testRows.size() == 0 ? null
+          : PartitionedRows.distribute(jsc, testRows, partitions), "distributed"), data);
     }
-    log.printf(Locale.ROOT, "hpo: plan driver, %s + %s on %d/%d/%d rows, p = %d, q = %d%n", problem.loss().name(),
-        problem.hyperModel().name(), problem.train().size(), problem.validation().size(), testRows.size(), problem.p(),
-        problem.hyperModel().q());
-    return new Built(new DriverHpoProblem(problem, testRows), data);
+    return new Built(new HpoProblem(problem, testRows.size() == 0 ? null : LocalRows.of(testRows), "driver"), data);
   }
 
   /**

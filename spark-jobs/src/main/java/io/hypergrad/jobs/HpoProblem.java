@@ -1,54 +1,93 @@
 package io.hypergrad.jobs;
 
+import io.hypergrad.bilevel.BilevelOracle;
+import io.hypergrad.bilevel.GlmBilevelOracle;
 import io.hypergrad.estimator.DirectSolution;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.InnerObjective;
 import io.hypergrad.oracle.CounterSampler;
 import io.hypergrad.oracle.StochasticLinearSystem;
+import io.hypergrad.rows.RowSource;
 import io.hypergrad.run.ChainRunner;
 
 /**
  * What the {@code hpo} job's outer loop needs of a bilevel GLM problem, wherever its rows live: the
- * inner objective at the current λ, the hypergradient at an inner point, and the loss and accuracy
- * of every split. {@link DriverHpoProblem} keeps the rows in this JVM, {@link DistributedHpoProblem}
- * on the executors (one pass per full-batch quantity, one gathering pass per hypergradient).
+ * inner objective at the current λ, the hypergradient at an inner point (an iterative method's chain
+ * runs on the rows it draws, gathered in one pass when they are partitioned), and the loss and
+ * accuracy of every split.
  */
-interface HpoProblem {
-  int p();
+final class HpoProblem {
+  private GlmBilevelProblem problem;
+  private final RowSource test;
+  private final String plan;
 
-  int q();
+  /** @param test the test rows, or null */
+  HpoProblem(GlmBilevelProblem problem, RowSource test, String plan) {
+    this.problem = problem;
+    this.test = test;
+    this.plan = plan;
+  }
 
-  int rowCount();
+  int p() {
+    return problem.p();
+  }
+
+  int q() {
+    return problem.hyperModel().q();
+  }
+
+  int rowCount() {
+    return problem.train().splitSize();
+  }
+
+  int validationRowCount() {
+    return problem.validation().size();
+  }
 
   /** driver or distributed. */
-  String plan();
+  String plan() {
+    return plan;
+  }
 
   /** λ now. */
-  double[] lambda();
+  double[] lambda() {
+    return problem.hyperModel().lambda();
+  }
 
   /** Moves the problem to another λ. */
-  void setLambda(double[] lambda);
+  void setLambda(double[] lambda) {
+    GlmBilevelProblem next = problem.withLambda(lambda);
+    problem.releaseWeights();
+    problem = next;
+  }
 
   /** g(·, λ) at the current λ. */
-  InnerObjective inner();
+  InnerObjective inner() {
+    return problem;
+  }
+
+  /** The joint methods' oracle at the current λ. */
+  BilevelOracle jointOracle() {
+    return new GlmBilevelOracle(problem);
+  }
 
   /**
    * v = d − B·s with s ≈ A⁻¹c at x by {@code spec}: an iterative method runs one chain of
    * {@code depth} iterations on the minibatches {@code sampler} draws, cg/exact solve directly.
    */
   double[] hypergradient(double[] x, EstimatorSpec spec, CounterSampler sampler, int depth, double divergenceFactor,
-      int exactMaxP);
-
-  /** {train loss, train accuracy, val loss, val accuracy, test loss, test accuracy} at x (NaN where undefined). */
-  double[] evaluate(double[] x);
-
-  void release();
-
-  int validationRowCount();
-
-  /** The joint methods' oracle at the current λ. */
-  io.hypergrad.bilevel.BilevelOracle jointOracle();
+      int exactMaxP) {
+    GlmLinearSystem full = problem.linearSystemAt(x);
+    StochasticLinearSystem chain = full;
+    if (spec.method().isIterative()) {
+      // an instance-weighted model needs every row: B·z reads them all
+      chain = full.gathered(sampler, 1, depth, problem.hyperModel().instanceWise());
+    }
+    return readOut(full, solve(spec, chain, sampler, depth, divergenceFactor, exactMaxP));
+  }
 
   /** s ≈ A⁻¹c on {@code system} by {@code spec}. */
   static double[] solve(EstimatorSpec spec, StochasticLinearSystem system, CounterSampler sampler, int depth,
@@ -71,9 +110,27 @@ interface HpoProblem {
     return v;
   }
 
+  /** {train loss, train accuracy, val loss, val accuracy, test loss, test accuracy} at x (NaN where undefined). */
+  double[] evaluate(double[] x) {
+    double[] out = new double[6];
+    boolean classifies = problem.loss().classifies();
+    meanInto(problem.trainLossAndCorrect(x), problem.train().size(), classifies, out, 0);
+    meanInto(problem.validationLossAndCorrect(x), problem.validation().size(), classifies, out, 2);
+    meanInto(test == null ? new double[2] : test.lossAndCorrect(problem.loss(), x), test == null ? 0 : test.size(), classifies,
+        out, 4);
+    return out;
+  }
+
   /** Mean loss and accuracy from {Σ loss, correct} over {@code n} rows. */
-  static void meanInto(double[] sums, int n, boolean classifies, double[] out, int at) {
+  private static void meanInto(double[] sums, int n, boolean classifies, double[] out, int at) {
     out[at] = n == 0 ? Double.NaN : sums[0] / n;
     out[at + 1] = n == 0 || !classifies ? Double.NaN : sums[1] / n;
+  }
+
+  void release() {
+    if (test != null) {
+      test.release();
+    }
+    problem.release();
   }
 }

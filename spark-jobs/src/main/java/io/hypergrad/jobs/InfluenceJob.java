@@ -19,10 +19,9 @@ import io.hypergrad.output.SummaryJson;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
 import io.hypergrad.run.ChainRunner;
-import io.hypergrad.spark.ChainContext;
-import io.hypergrad.spark.DistributedGlmProblem;
-import io.hypergrad.spark.DistributedGlmSystem;
-import io.hypergrad.spark.GatheredRows;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLinearSystem;
+import io.hypergrad.spark.PartitionedRows;
 import io.hypergrad.spark.InfluenceScores;
 import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.RowPartition;
@@ -98,16 +97,17 @@ public final class InfluenceJob {
       Rows rows = rows(cfg, jsc, partitions, log);
       GlmLoss loss = GlmTask.loss(cfg, rows.classes());
       HyperModel hyper = hyperModel(cfg, loss.parameterCount(rows.features()));
-      DistributedGlmProblem problem;
+      PartitionedRows trainRows = PartitionedRows.of(jsc, rows.train(), rows.features());
+      GlmBilevelProblem problem;
       try {
-        problem = DistributedGlmProblem.of(jsc, rows.train(), rows.validation(), rows.features(), loss, hyper,
+        problem = GlmBilevelProblem.over(loss, hyper, trainRows, PartitionedRows.of(jsc, rows.validation(), rows.features()),
             cfg.getDouble("problem.model_ridge", 0), false);
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
       }
-      int n = problem.rowCount();
+      int n = trainRows.size();
       log.printf(Locale.ROOT, "influence: %s + %s on %d training / %d validation rows in %d partitions on %s, p = %d (%.1f s)%n",
-          loss.name(), hyper.name(), n, problem.validationCount(), problem.partitions(), jsc.master(), problem.p(),
+          loss.name(), hyper.name(), n, problem.validation().size(), trainRows.partitionCount(), jsc.master(), problem.p(),
           (System.nanoTime() - start) / 1e9);
 
       long t0 = System.nanoTime();
@@ -117,7 +117,7 @@ public final class InfluenceJob {
       log.printf(Locale.ROOT, "inner solve: Newton-CG, %d steps, ‖∇ₓg‖ = %.3e (%.1e relative)%s in %.2f s%n", inner.iterations(),
           inner.gradNorm(), inner.gradNorm() / inner.startNorm(), inner.converged() ? "" : " — NOT converged", innerSeconds);
       double[] x = inner.x();
-      DistributedGlmSystem system = problem.linearSystemAt(x);
+      GlmLinearSystem system = problem.linearSystemAt(x);
 
       t0 = System.nanoTime();
       double[] s = solve(cfg, spec, system, seed, batch, iterations, log);
@@ -143,7 +143,7 @@ public final class InfluenceJob {
       Broadcast<double[]> sb = jsc.broadcast(s);
       Broadcast<double[]> cgb = sCg == null ? null : jsc.broadcast(sCg);
       long total = n;
-      JavaRDD<Row> scored = rows.train().flatMap(part -> InfluenceScores.of(part, loss, xb.value(), sb.value(),
+      JavaRDD<Row> scored = trainRows.partitions().flatMap(part -> InfluenceScores.of(part, loss, xb.value(), sb.value(),
           cgb == null ? null : cgb.value(), total, clean));
       Dataset<Row> scores = spark.createDataFrame(scored, InfluenceScores.schema(sCg != null, clean))
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -160,8 +160,8 @@ public final class InfluenceJob {
       summary.put("model", loss.name());
       summary.put("hyper_model", hyper.name());
       summary.put("n_train", n);
-      summary.put("n_val", problem.validationCount());
-      summary.put("partitions", problem.partitions());
+      summary.put("n_val", problem.validation().size());
+      summary.put("partitions", trainRows.partitionCount());
       summary.put("plan", "distributed");
       summary.put("method", spec.method().canonicalName());
       summary.put("label", spec.label());
@@ -204,7 +204,6 @@ public final class InfluenceJob {
       if (cgb != null) {
         cgb.destroy();
       }
-      system.release();
       problem.release();
       out.commit();
       log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
@@ -230,8 +229,8 @@ public final class InfluenceJob {
     DataPreparation.Result data = GlmTask.load(cfg, log);
     PreparedSplit train = data.split("train");
     PreparedSplit val = data.split("val");
-    return new Rows(DistributedGlmProblem.distribute(jsc, train.features(), train.labels(), train.ids(), train.cleanLabels(),
-        partitions), DistributedGlmProblem.distribute(jsc, val.features(), val.labels(), val.ids(), null, partitions),
+    return new Rows(PartitionedRows.partitions(jsc, train.features(), train.labels(), train.ids(), train.cleanLabels(),
+        partitions), PartitionedRows.partitions(jsc, val.features(), val.labels(), val.ids(), null, partitions),
         data.featureCount(), data.classes(), train.cleanLabels() != null);
   }
 
@@ -245,7 +244,7 @@ public final class InfluenceJob {
     return hyper;
   }
 
-  private static double[] solve(JobConfig cfg, EstimatorSpec spec, DistributedGlmSystem system, long seed, int batch,
+  private static double[] solve(JobConfig cfg, EstimatorSpec spec, GlmLinearSystem system, long seed, int batch,
       int iterations, PrintStream log) {
     if (!spec.method().isIterative()) {
       DirectSolution sol = Estimators.solveDirect(spec, system, cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P));
@@ -258,16 +257,15 @@ public final class InfluenceJob {
     // the chain's T·b rows come to the driver in one pass (size T·b, not n); the chain runs on them
     CounterSampler sampler = new CounterSampler(seed, system.rowCount(), batch);
     long t0 = System.nanoTime();
-    GatheredRows gathered = system.gather(sampler, 1, iterations, false);
-    log.printf(Locale.ROOT, "gathered the %d distinct rows a chain of %d × %d draws (%.2f s)%n", gathered.size(), iterations,
-        batch, (System.nanoTime() - t0) / 1e9);
-    ChainContext context = new ChainContext(system, gathered);
+    GlmLinearSystem gathered = system.gathered(sampler, 1, iterations, false);
+    log.printf(Locale.ROOT, "gathered the %d distinct rows a chain of %d × %d draws (%.2f s)%n",
+        gathered.problem().train().size(), iterations, batch, (System.nanoTime() - t0) / 1e9);
     double factor = cfg.getDouble("divergence_factor", ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
-    return new ChainRunner(context.system(), new double[system.q()], factor).solve(spec, sampler, 0, iterations);
+    return new ChainRunner(gathered, new double[system.q()], factor).solve(spec, sampler, 0, iterations);
   }
 
   /** ‖A·s − c‖/‖c‖: one pass. */
-  private static double relativeResidual(DistributedGlmSystem system, double[] s) {
+  private static double relativeResidual(GlmLinearSystem system, double[] s) {
     double[] as = new double[s.length];
     system.applyA(s, as);
     return Blas.distance(as, system.c()) / Math.max(Blas.norm(system.c()), Double.MIN_NORMAL);

@@ -4,7 +4,7 @@ import org.apache.spark.Partitioner;
 
 /**
  * Sends row number i (0 … n−1) to the partition k whose range [⌊n·k/P⌋, ⌊n·(k+1)/P⌋) holds it:
- * contiguous ranges whose sizes differ by at most one, as {@link DistributedGlmProblem} expects.
+ * contiguous ranges whose sizes differ by at most one, as {@link PartitionedRows} expects.
  */
 final class ContiguousPartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;

@@ -44,11 +44,11 @@ public final class InfluenceScores {
     int size = part.size();
     double[] losses = new double[size];
     double[] dots = new double[size];
-    part.block().rowLossesAndGradientDots(loss, x, s, losses, dots);
+    part.rows().block().rowLossesAndGradientDots(loss, x, s, losses, dots);
     double[] dotsCg = null;
     if (sCg != null) {
       dotsCg = new double[size];
-      part.block().rowLossesAndGradientDots(loss, x, sCg, new double[size], dotsCg);
+      part.rows().block().rowLossesAndGradientDots(loss, x, sCg, new double[size], dotsCg);
     }
     double[] cg = dotsCg;
     // rows are made as the writer pulls them, not all at once
@@ -68,7 +68,7 @@ public final class InfluenceScores {
         List<Object> values = new ArrayList<>(6);
         values.add(part.id(i));
         values.add(-dots[i] / n);
-        values.add(part.label(i));
+        values.add(part.rows().label(i));
         values.add(losses[i]);
         if (cg != null) {
           values.add(-cg[i] / n);

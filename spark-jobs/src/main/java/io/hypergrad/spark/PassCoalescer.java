@@ -1,6 +1,8 @@
 package io.hypergrad.spark;
 
+import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.oracle.StochasticLinearSystem;
+import io.hypergrad.rows.SampledRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.List;
  * its own, in partition order.
  */
 public final class PassCoalescer implements StochasticLinearSystem {
-  private final DistributedGlmSystem system;
+  private final GlmLinearSystem system;
   private int active;
   private final long maxWaitMillis;
   private final List<Pending> pending = new ArrayList<>();
@@ -32,7 +34,7 @@ public final class PassCoalescer implements StochasticLinearSystem {
     }
   }
 
-  public PassCoalescer(DistributedGlmSystem system, long maxWaitMillis) {
+  public PassCoalescer(GlmLinearSystem system, long maxWaitMillis) {
     this.system = system;
     this.maxWaitMillis = maxWaitMillis;
   }

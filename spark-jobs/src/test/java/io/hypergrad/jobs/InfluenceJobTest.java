@@ -13,6 +13,7 @@ import io.hypergrad.config.JobConfig;
 import io.hypergrad.linalg.DenseCholesky;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.LabeledRows;
+import io.hypergrad.rows.LocalRows;
 import io.hypergrad.model.NewtonCg;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
@@ -74,8 +75,8 @@ class InfluenceJobTest {
           y[m++] = train.labels()[j];
         }
       }
-      GlmBilevelProblem without = new GlmBilevelProblem(problem.loss(), problem.hyperModel(),
-          new LabeledRows(f.toArray(new Vector[0]), y, data.featureCount()), problem.validation(), 0, false);
+      GlmBilevelProblem without = problem.withRows(
+          LocalRows.of(new LabeledRows(f.toArray(new Vector[0]), y, data.featureCount())), problem.validation());
       NewtonCg.Result r = NewtonCg.solve(without, xStar, 1e-13, 100);
       looDrop.put(train.ids()[i], base - without.outerLoss(r.x()));
     }

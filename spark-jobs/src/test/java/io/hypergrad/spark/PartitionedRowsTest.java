@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.InstanceWeightHyperModel;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.LogisticLoss;
@@ -24,11 +25,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The distributed oracle against the single-machine one on the same rows (local[2]): bit for bit
+ * The problem over partitioned rows against the same problem over rows in this JVM (local[2]): bit for bit
  * with one partition, and for single-row samples with any partitioning; to 1e-12 relative when a
  * sum is split over several partitions.
  */
-class DistributedGlmSystemTest {
+class PartitionedRowsTest {
   static JavaSparkContext jsc;
   static LabeledRows train;
   static LabeledRows val;
@@ -42,7 +43,10 @@ class DistributedGlmSystemTest {
     val = new LabeledRows(d.split("val").features(), d.split("val").labels(), 14);
   }
 
-  private static List<GlmBilevelProblem> problems() {
+  /** A problem over rows in this JVM and the training rows it was built from. */
+  private record Case(GlmBilevelProblem problem, LabeledRows train) {}
+
+  private static List<Case> problems() {
     SplittableRandom rng = new SplittableRandom(9);
     double[] perFeature = new double[14];
     double[] perRow = new double[train.size()];
@@ -59,10 +63,13 @@ class DistributedGlmSystemTest {
     }
     LabeledRows sparseTrain = new LabeledRows(sparseRows, train.labels(), 14);
     return List.of(
-        new GlmBilevelProblem(new LogisticLoss(), new PerFeatureRidgeHyperModel(0.1, perFeature), train, val, 0.01, true),
-        new GlmBilevelProblem(new LogisticLoss(), new PerFeatureRidgeHyperModel(0.1, perFeature), sparseTrain, val, 0.01, true),
-        new GlmBilevelProblem(new LogisticLoss(),
-            InstanceWeightHyperModel.instanceWeights(InstanceWeightHyperModel.Activation.SOFTPLUS, 0.1, perRow), train, val, 0, false));
+        new Case(new GlmBilevelProblem(new LogisticLoss(), new PerFeatureRidgeHyperModel(0.1, perFeature), train, val, 0.01, true),
+            train),
+        new Case(new GlmBilevelProblem(new LogisticLoss(), new PerFeatureRidgeHyperModel(0.1, perFeature), sparseTrain, val, 0.01,
+            true), sparseTrain),
+        new Case(new GlmBilevelProblem(new LogisticLoss(),
+            InstanceWeightHyperModel.instanceWeights(InstanceWeightHyperModel.Activation.SOFTPLUS, 0.1, perRow), train, val, 0, false),
+            train));
   }
 
   private static double relative(double[] a, double[] b) {
@@ -71,7 +78,8 @@ class DistributedGlmSystemTest {
 
   @Test
   void everyProductMatchesTheSingleMachineValues() {
-    for (GlmBilevelProblem prob : problems()) {
+    for (Case c : problems()) {
+      GlmBilevelProblem prob = c.problem();
       String what = prob.hyperModel().name();
       double[] x = NewtonCg.solve(prob, new double[prob.p()], 1e-10, 50).x();
       StochasticLinearSystem local = prob.linearSystemAt(x);
@@ -98,8 +106,9 @@ class DistributedGlmSystemTest {
       local.applyA(z, expectFull);
 
       for (int partitions : new int[] {1, 3, 4}) {
-        DistributedGlmProblem distProblem = DistributedGlmProblem.of(jsc, prob, partitions);
-        DistributedGlmSystem dist = distProblem.linearSystemAt(x);
+        GlmBilevelProblem distProblem = prob.withRows(PartitionedRows.distribute(jsc, c.train(), partitions),
+            PartitionedRows.distribute(jsc, val, partitions));
+        GlmLinearSystem dist = distProblem.linearSystemAt(x);
         String at = what + ", " + partitions + " partitions";
         boolean whole = partitions == 1;
         double[] got = new double[2 * p];
@@ -124,7 +133,6 @@ class DistributedGlmSystemTest {
         prob.innerGradient(z, g);
         distProblem.gradient(z, gd);
         check(g, gd, whole, at + ": ∇g");
-        dist.release();
         distProblem.release();
       }
     }

@@ -1,4 +1,4 @@
-package io.hypergrad.spark;
+package io.hypergrad.rows;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -6,9 +6,10 @@ import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
- * Training rows gathered for the {@code chains} plan: each row with its index in the training split.
+ * Rows drawn from a split, each with its index in the split: the pieces a partitioned source sends
+ * back in one gathering pass.
  *
- * @param index    global row index, increasing
+ * @param index    split indices, increasing
  * @param features the rows
  * @param labels   their labels
  */
@@ -18,8 +19,8 @@ public record GatheredRows(int[] index, Vector[] features, double[] labels) impl
     return index.length;
   }
 
-  /** Concatenates per-partition pieces given in partition order (so indices stay increasing). */
-  static GatheredRows concat(List<GatheredRows> parts) {
+  /** Concatenates pieces given in split order (so indices stay increasing). */
+  public static GatheredRows concat(List<GatheredRows> parts) {
     int total = parts.stream().mapToInt(GatheredRows::size).sum();
     int[] index = new int[total];
     List<Vector> f = new ArrayList<>(total);

@@ -1,11 +1,11 @@
-package io.hypergrad.spark;
+package io.hypergrad.rows;
 
 import java.io.Serializable;
 
 /**
  * One chain's sampled product A_t·V riding a shared pass.
  *
- * @param rows    the sampled training rows
+ * @param rows    the sampled training rows (split indices)
  * @param vectors V, p×k column-major
  * @param k       how many vectors
  */
