@@ -5,18 +5,13 @@
 #   bench/run-hpo-adult.sh [seeds]        (WORK=/tmp/hg-hpo-adult)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../deploy/java-flags.sh
-source "$ROOT/deploy/java-flags.sh"
-# shellcheck source=frozen-classpath.sh
-source "$ROOT/bench/frozen-classpath.sh"
+# shellcheck source=bench-env.sh
+source "$ROOT/bench/bench-env.sh"
 SEEDS="${1:-5}"
 WORK="${WORK:-/tmp/hg-hpo-adult}"
 mkdir -p "$WORK"
-(cd "$ROOT" && mvn -q -B -DskipTests package -pl spark-jobs -am)
-# a frozen copy of the project's jars, so that a rebuild of the tree during the runs cannot change them
 JARS="$WORK/jars"
-CP="$(frozen_classpath "$ROOT" spark-jobs "$JARS")"
-export SPARK_LOCAL_IP=127.0.0.1
+CP="$(bench_classpath spark-jobs "$JARS")"
 
 # name | --set options (the paper's fixed parameters, PAPER-NUMBERS.md A5)
 METHODS=(

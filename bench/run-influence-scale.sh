@@ -10,19 +10,14 @@
 #   bench/run-influence-scale.sh [rows,comma-separated]      (WORK=/tmp/hg-influence-scale)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../deploy/java-flags.sh
-source "$ROOT/deploy/java-flags.sh"
-# shellcheck source=frozen-classpath.sh
-source "$ROOT/bench/frozen-classpath.sh"
+# shellcheck source=bench-env.sh
+source "$ROOT/bench/bench-env.sh"
 SIZES="${1:-1000000,4000000}"
 WORK="${WORK:-/tmp/hg-influence-scale}"
 DRIVER_XMX="${DRIVER_XMX:-768m}"
 mkdir -p "$WORK"
-(cd "$ROOT" && mvn -q -B -DskipTests package -pl bench -am)
-# a frozen copy of the jars, so that a rebuild of the tree during the run cannot change them
 JARS="$WORK/jars"
-CP="$(frozen_classpath "$ROOT" bench "$JARS")"
-export SPARK_LOCAL_IP=127.0.0.1
+CP="$(bench_classpath bench "$JARS")"
 
 peak() { sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$1"; }
 wall() { sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \(.*\)/\1/p' "$1"; }

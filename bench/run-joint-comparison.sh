@@ -6,21 +6,16 @@
 #   bench/run-joint-comparison.sh ijcnn1|cleaning [BUDGET_SECONDS] [FIGURE.png]   (WORK=/tmp/hg-joint)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../deploy/java-flags.sh
-source "$ROOT/deploy/java-flags.sh"
-# shellcheck source=frozen-classpath.sh
-source "$ROOT/bench/frozen-classpath.sh"
+# shellcheck source=bench-env.sh
+source "$ROOT/bench/bench-env.sh"
 TASK="${1:?ijcnn1 or cleaning}"
 BUDGET="${2:-60}"
 FIGURE="${3:-$ROOT/docs/figures/hpo-$TASK.png}"
 WORK="${WORK:-/tmp/hg-joint}/$TASK"
 CONF="$ROOT/conf/hpo-$TASK.conf"
 mkdir -p "$WORK" "$(dirname "$FIGURE")"
-(cd "$ROOT" && mvn -q -B -DskipTests package -pl bench -am)
-# a frozen copy of the project's jars, so that a rebuild of the tree during the runs cannot change them
 JARS="$WORK/jars"
-CP="$(frozen_classpath "$ROOT" bench "$JARS")"
-export SPARK_LOCAL_IP=127.0.0.1
+CP="$(bench_classpath bench "$JARS")"
 
 # the full-batch NBO-GD takes several full passes per iteration: evaluate it more often
 case "$TASK" in

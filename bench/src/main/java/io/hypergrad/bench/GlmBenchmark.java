@@ -5,9 +5,9 @@ import io.hypergrad.config.JobConfig;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
 import io.hypergrad.estimator.StochasticEstimator;
-import io.hypergrad.jobs.EstimateJob;
-import io.hypergrad.jobs.GlmTask;
-import io.hypergrad.jobs.Task;
+import io.hypergrad.config.ConfigKeys;
+import io.hypergrad.task.GlmTask;
+import io.hypergrad.task.Task;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLoss;
@@ -56,7 +56,7 @@ public final class GlmBenchmark {
     System.out.printf(Locale.ROOT, "%-20s %-66s %12s %12s%n", "config", "estimator", "median µs", "min µs");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     for (String conf : confs.split(",")) {
-      JobConfig cfg = JobConfig.load(new File(conf), List.of(), EstimateJob.KNOWN_KEYS);
+      JobConfig cfg = JobConfig.load(new File(conf), List.of(), ConfigKeys.Job.ESTIMATE);
       Task task = GlmTask.build(cfg, quiet);
       int batch = cfg.getPositiveInt("batch", 1);
       String name = new File(conf).getName().replace(".conf", "");

@@ -2,33 +2,17 @@ package io.hypergrad.model;
 
 /** {@code biased-reg}: R = (β/2)·‖x − λ‖², λ the centre x is pulled towards (meta-learning). */
 public final class BiasedRegularizationHyperModel extends FeatureWiseHyperModel {
+  private static final long serialVersionUID = 1L;
   private final double beta;
-  private final double[] lambda;
 
   public BiasedRegularizationHyperModel(double beta, double[] lambda) {
+    super("biased-reg", lambda);
     this.beta = positive("beta", beta);
-    this.lambda = lambda.clone();
   }
 
   @Override
-  public String name() {
-    return "biased-reg";
-  }
-
-  @Override
-  public int q() {
-    return lambda.length;
-  }
-
-  @Override
-  public HyperModel withLambda(double[] lambda) {
-    HyperModel.requireLength(lambda, q());
+  protected HyperModel at(double[] lambda) {
     return new BiasedRegularizationHyperModel(beta, lambda);
-  }
-
-  @Override
-  public double[] lambda() {
-    return lambda.clone();
   }
 
   @Override

@@ -5,11 +5,11 @@ package io.hypergrad.model;
  * the log of each parameter's L2 strength is the hyperparameter, so any real λ is valid.
  */
 public final class ExpPerFeatureRidgeHyperModel extends FeatureWiseHyperModel {
-  private final double[] lambda;
+  private static final long serialVersionUID = 1L;
   private final double[] strength;
 
   public ExpPerFeatureRidgeHyperModel(double[] lambda) {
-    this.lambda = lambda.clone();
+    super("l2-exp-per-feature", lambda);
     this.strength = new double[lambda.length];
     for (int j = 0; j < lambda.length; j++) {
       if (!Double.isFinite(lambda[j])) {
@@ -20,24 +20,8 @@ public final class ExpPerFeatureRidgeHyperModel extends FeatureWiseHyperModel {
   }
 
   @Override
-  public String name() {
-    return "l2-exp-per-feature";
-  }
-
-  @Override
-  public int q() {
-    return lambda.length;
-  }
-
-  @Override
-  public HyperModel withLambda(double[] lambda) {
-    HyperModel.requireLength(lambda, q());
+  protected HyperModel at(double[] lambda) {
     return new ExpPerFeatureRidgeHyperModel(lambda);
-  }
-
-  @Override
-  public double[] lambda() {
-    return lambda.clone();
   }
 
   @Override

@@ -1,7 +1,12 @@
 package io.hypergrad.model;
 
 /** A hyper-model that regularises x and leaves every row's weight at 1. */
-abstract class FeatureWiseHyperModel implements HyperModel {
+abstract class FeatureWiseHyperModel extends HyperModelBase {
+  private static final long serialVersionUID = 1L;
+
+  FeatureWiseHyperModel(String name, double[] lambda) {
+    super(name, lambda);
+  }
 
   @Override
   public final double weight(int row) {

@@ -1,7 +1,7 @@
 package io.hypergrad.model;
 
 import io.hypergrad.oracle.CounterSampler;
-import io.hypergrad.oracle.StochasticLinearSystem;
+import io.hypergrad.oracle.LinearSystemBase;
 import io.hypergrad.rows.RowSource;
 import io.hypergrad.rows.SampledRequest;
 import java.io.IOException;
@@ -14,21 +14,18 @@ import java.util.List;
  * by split index (the counter-based sampler's choice), so the same chain computes the same numbers
  * over rows in this JVM, over partitions, or over the rows {@link #gathered} for a chain task.
  */
-public final class GlmLinearSystem implements StochasticLinearSystem, java.io.Serializable {
+public final class GlmLinearSystem extends LinearSystemBase {
   private static final long serialVersionUID = 1L;
 
   private final GlmBilevelProblem problem;
   private final double[] x;
-  private final double[] c;
-  private final double[] d;
   // B·z at x (residuals computed once where the rows are local); rebuilt where the system is deserialized
   private transient RowSource.PerRowCross cross;
 
   GlmLinearSystem(GlmBilevelProblem problem, double[] x, double[] c) {
+    super(c, new double[problem.hyperModel().q()], problem.train().splitSize());
     this.problem = problem;
     this.x = x;
-    this.c = c;
-    this.d = new double[problem.hyperModel().q()];
     this.cross = problem.crossAt(x);
   }
 
@@ -53,7 +50,7 @@ public final class GlmLinearSystem implements StochasticLinearSystem, java.io.Se
    */
   public GlmLinearSystem gathered(CounterSampler sampler, int chains, long iterations, boolean all) {
     RowSource rows = problem.train().gather(sampler, chains, 0, iterations, all);
-    return rows == problem.train() ? this : new GlmLinearSystem(problem.withTrainRowsOnly(rows), x, c);
+    return rows == problem.train() ? this : new GlmLinearSystem(problem.withTrainRowsOnly(rows), x, c());
   }
 
   /** Several chains' sampled products at once (one pass where the rows are partitioned). */
@@ -61,30 +58,10 @@ public final class GlmLinearSystem implements StochasticLinearSystem, java.io.Se
     return problem.sampledProducts(x, requests);
   }
 
-  @Override
-  public int p() {
-    return problem.p();
-  }
 
-  @Override
-  public int q() {
-    return d.length;
-  }
 
-  @Override
-  public int rowCount() {
-    return problem.train().splitSize();
-  }
 
-  @Override
-  public double[] c() {
-    return c;
-  }
 
-  @Override
-  public double[] d() {
-    return d;
-  }
 
   @Override
   public void applyB(double[] z, double[] out) {

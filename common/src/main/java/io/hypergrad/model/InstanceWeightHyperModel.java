@@ -5,7 +5,9 @@ package io.hypergrad.model;
  * wᵢ = act(λᵢ), with act = identity, sigmoid or softplus, plus a fixed ridge (κ/2)·‖x‖². The
  * hypergradient ∂F/∂λᵢ is then the influence of up-weighting row i on the validation loss.
  */
-public final class InstanceWeightHyperModel implements HyperModel {
+public final class InstanceWeightHyperModel extends HyperModelBase {
+  private static final long serialVersionUID = 1L;
+
   /** How λᵢ becomes a weight. */
   public enum Activation {
     IDENTITY, SIGMOID, SOFTPLUS;
@@ -20,19 +22,16 @@ public final class InstanceWeightHyperModel implements HyperModel {
     }
   }
 
-  private final String name;
   private final Activation activation;
   private final double ridge;
-  private final double[] lambda;
 
   private InstanceWeightHyperModel(String name, Activation activation, double ridge, double[] lambda) {
+    super(name, lambda);
     if (!(ridge >= 0) || Double.isInfinite(ridge)) {
       throw new IllegalArgumentException("ridge must be a finite number ≥ 0, got " + ridge);
     }
-    this.name = name;
     this.activation = activation;
     this.ridge = ridge;
-    this.lambda = lambda.clone();
   }
 
   /** g = (1/n)Σ act(λᵢ)ℓᵢ + (ρ/2)‖x‖². */
@@ -46,24 +45,8 @@ public final class InstanceWeightHyperModel implements HyperModel {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public int q() {
-    return lambda.length;
-  }
-
-  @Override
-  public HyperModel withLambda(double[] lambda) {
-    HyperModel.requireLength(lambda, q());
-    return new InstanceWeightHyperModel(name, activation, ridge, lambda);
-  }
-
-  @Override
-  public double[] lambda() {
-    return lambda.clone();
+  protected HyperModel at(double[] lambda) {
+    return new InstanceWeightHyperModel(name(), activation, ridge, lambda);
   }
 
   @Override

@@ -2,33 +2,17 @@ package io.hypergrad.model;
 
 /** {@code l2-per-feature}: R = (ρ/2)·Σⱼ λⱼ²·xⱼ², one hyperparameter per parameter (the paper's 'multi'). */
 public final class PerFeatureRidgeHyperModel extends FeatureWiseHyperModel {
+  private static final long serialVersionUID = 1L;
   private final double rho;
-  private final double[] lambda;
 
   public PerFeatureRidgeHyperModel(double rho, double[] lambda) {
+    super("l2-per-feature", lambda);
     this.rho = positive("rho", rho);
-    this.lambda = lambda.clone();
   }
 
   @Override
-  public String name() {
-    return "l2-per-feature";
-  }
-
-  @Override
-  public int q() {
-    return lambda.length;
-  }
-
-  @Override
-  public HyperModel withLambda(double[] lambda) {
-    HyperModel.requireLength(lambda, q());
+  protected HyperModel at(double[] lambda) {
     return new PerFeatureRidgeHyperModel(rho, lambda);
-  }
-
-  @Override
-  public double[] lambda() {
-    return lambda.clone();
   }
 
   @Override

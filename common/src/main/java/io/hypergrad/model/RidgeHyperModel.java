@@ -2,33 +2,20 @@ package io.hypergrad.model;
 
 /** {@code l2}: R = (ρ/2)·λ²·‖x‖², one hyperparameter. */
 public final class RidgeHyperModel extends FeatureWiseHyperModel {
+  private static final long serialVersionUID = 1L;
   private final double rho;
-  private final double lambda;
+  // λ's one entry
+  private final double l;
 
   public RidgeHyperModel(double rho, double lambda) {
+    super("l2", new double[] {lambda});
     this.rho = positive("rho", rho);
-    this.lambda = lambda;
+    this.l = lambda;
   }
 
   @Override
-  public String name() {
-    return "l2";
-  }
-
-  @Override
-  public int q() {
-    return 1;
-  }
-
-  @Override
-  public HyperModel withLambda(double[] lambda) {
-    HyperModel.requireLength(lambda, q());
+  protected HyperModel at(double[] lambda) {
     return new RidgeHyperModel(rho, lambda[0]);
-  }
-
-  @Override
-  public double[] lambda() {
-    return new double[] {lambda};
   }
 
   @Override
@@ -37,12 +24,12 @@ public final class RidgeHyperModel extends FeatureWiseHyperModel {
     for (double v : x) {
       s += v * v;
     }
-    return 0.5 * rho * lambda * lambda * s;
+    return 0.5 * rho * l * l * s;
   }
 
   @Override
   public void addRegularizerGradient(double[] x, double[] out) {
-    double c = rho * lambda * lambda;
+    double c = rho * l * l;
     for (int j = 0; j < x.length; j++) {
       out[j] += c * x[j];
     }
@@ -50,7 +37,7 @@ public final class RidgeHyperModel extends FeatureWiseHyperModel {
 
   @Override
   public void addRegularizerHessianProduct(double[] vs, int k, double[] out) {
-    double c = rho * lambda * lambda;
+    double c = rho * l * l;
     for (int j = 0; j < vs.length; j++) {
       out[j] += c * vs[j];
     }
@@ -62,6 +49,6 @@ public final class RidgeHyperModel extends FeatureWiseHyperModel {
     for (int j = 0; j < x.length; j++) {
       s += x[j] * z[j];
     }
-    out[0] = 2 * rho * lambda * s;
+    out[0] = 2 * rho * l * s;
   }
 }

@@ -1,51 +1,208 @@
 package io.hypergrad.model;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
- * The rows of a split (or of one partition of it) stored as one block — dense rows as a
- * {@link DenseRowBlock} for BLAS, sparse rows as a {@link SparseRowBlock} (CSR) — with the
- * full-batch sums a GLM needs. Row weights are wᵢ = weights[offset + i]/divisor (1/divisor without
- * weights). The single-machine problem and every Spark partition use the same code, so one
- * partition reproduces the single-machine sums bit for bit.
+ * The rows of a split (or of one partition of it) stored as one block — MLlib's InstanceBlock shape:
+ * one block type whose matrix does the products, dense for BLAS or CSR — with the full-batch sums a
+ * GLM needs, each written once. Row weights are wᵢ = weights[offset + i]/divisor (1/divisor without
+ * weights). The single-machine problem and every Spark partition use the same code, so one partition
+ * reproduces the single-machine sums bit for bit.
  */
-public interface RowBlock extends Serializable {
+public final class RowBlock implements Serializable {
+  private static final long serialVersionUID = 1L;
 
-  /** A dense block when every row is dense, else CSR. */
-  static RowBlock of(Vector[] rows, double[] labels, int featureCount) {
-    for (Vector r : rows) {
-      if (!(r instanceof DenseVector)) {
-        return SparseRowBlock.of(rows, labels, featureCount);
-      }
-    }
-    return DenseRowBlock.of(rows, labels, featureCount);
+  private final BlockMatrix matrix;
+  private final double[] labels;
+
+  private RowBlock(BlockMatrix matrix, double[] labels) {
+    this.matrix = matrix;
+    this.labels = labels;
   }
 
-  int size();
+  /** A dense block when every row is dense, else CSR. */
+  public static RowBlock of(Vector[] rows, double[] labels, int featureCount) {
+    boolean dense = Arrays.stream(rows).allMatch(r -> r instanceof DenseVector);
+    return new RowBlock(dense ? DenseMatrixBlock.of(rows, featureCount) : CsrMatrixBlock.of(rows, featureCount),
+        labels.clone());
+  }
+
+  public int size() {
+    return labels.length;
+  }
+
+  public double label(int i) {
+    return labels[i];
+  }
 
   /** Row i as a vector of its own, for the per-row code of sampled products. */
-  Vector row(int i);
+  public Vector row(int i) {
+    return matrix.row(i);
+  }
 
-  double label(int i);
+  /** Whether the rows are stored dense (their margins come from BLAS). */
+  public boolean dense() {
+    return matrix instanceof DenseMatrixBlock;
+  }
+
+  /** aᵢᵀx_c for every row, n×K column-major (M[i + c·n]). */
+  public double[] margins(double[] x, int k) {
+    return matrix.margins(0, labels.length, x, k);
+  }
+
+  private static double coefficient(double[] weights, int offset, int i, double divisor) {
+    return (weights == null ? 1.0 : weights[offset + i]) / divisor;
+  }
 
   /** Σᵢ (weights[offset + i] or 1)·ℓᵢ(x), summed in row order. */
-  double weightedLoss(GlmLoss loss, double[] x, double[] weights, int offset);
-
-  /** out += Σᵢ wᵢ·∇ℓᵢ(x). */
-  void addGradient(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] out);
-
-  /** out[:, v] += Σᵢ wᵢ·∇²ℓᵢ(x)·V[:, v] for the kv vectors of V (p×kv). */
-  void addHessianProduct(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] vs, int kv,
-      double[] out);
+  public double weightedLoss(GlmLoss loss, double[] x, double[] weights, int offset) {
+    int k = loss.outputs();
+    int n = labels.length;
+    int chunk = matrix.chunkRows();
+    double s = 0;
+    for (int from = 0; from < n; from += chunk) {
+      int len = Math.min(chunk, n - from);
+      double[] m = matrix.margins(from, len, x, k);
+      for (int i = 0; i < len; i++) {
+        s += (weights == null ? 1.0 : weights[offset + from + i]) * loss.lossAtMargins(m, i, len, labels[from + i]);
+      }
+    }
+    return s;
+  }
 
   /** {Σᵢ ℓᵢ(x), number of rows whose predicted class is their label (0 unless the loss classifies)}. */
-  double[] lossAndCorrect(GlmLoss loss, double[] x);
+  public double[] lossAndCorrect(GlmLoss loss, double[] x) {
+    int k = loss.outputs();
+    int n = labels.length;
+    int chunk = matrix.chunkRows();
+    boolean classifies = loss.classifies();
+    double s = 0;
+    double correct = 0;
+    for (int from = 0; from < n; from += chunk) {
+      int len = Math.min(chunk, n - from);
+      double[] m = matrix.margins(from, len, x, k);
+      for (int i = 0; i < len; i++) {
+        s += loss.lossAtMargins(m, i, len, labels[from + i]);
+        if (classifies && loss.correctAtMargins(m, i, len, labels[from + i])) {
+          correct++;
+        }
+      }
+    }
+    return new double[] {s, correct};
+  }
 
   /**
    * For every row i: losses[i] ← ℓᵢ(x) and dots[i] ← ∇ℓᵢ(x)·s = Σ_c rᵢ_c·(aᵢᵀs_c), rᵢ = ∂ℓᵢ/∂m at x —
    * the per-row pieces of an influence score.
    */
-  void rowLossesAndGradientDots(GlmLoss loss, double[] x, double[] s, double[] losses, double[] dots);
+  public void rowLossesAndGradientDots(GlmLoss loss, double[] x, double[] s, double[] losses, double[] dots) {
+    int k = loss.outputs();
+    int n = labels.length;
+    int chunk = matrix.chunkRows();
+    for (int from = 0; from < n; from += chunk) {
+      int len = Math.min(chunk, n - from);
+      double[] m = matrix.margins(from, len, x, k);
+      double[] ms = matrix.margins(from, len, s, k);
+      double[] r = new double[len * k];
+      for (int i = 0; i < len; i++) {
+        losses[from + i] = loss.lossAtMargins(m, i, len, labels[from + i]);
+        loss.residualAtMargins(m, i, len, labels[from + i], r, i);
+        double dot = 0;
+        for (int c = 0; c < k; c++) {
+          dot += r[i + c * len] * ms[i + c * len];
+        }
+        dots[from + i] = dot;
+      }
+    }
+  }
+
+  /** out += Σᵢ wᵢ·∇ℓᵢ(x), with wᵢ = weight/divisor. */
+  public void addGradient(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] out) {
+    int k = loss.outputs();
+    int n = labels.length;
+    int chunk = matrix.chunkRows();
+    for (int from = 0; from < n; from += chunk) {
+      int len = Math.min(chunk, n - from);
+      double[] m = matrix.margins(from, len, x, k);
+      double[] r = new double[len * k];
+      for (int i = 0; i < len; i++) {
+        loss.residualAtMargins(m, i, len, labels[from + i], r, i);
+        double w = coefficient(weights, offset, from + i, divisor);
+        for (int c = 0; c < k; c++) {
+          r[i + c * len] *= w;
+        }
+      }
+      matrix.accumulate(from, len, r, k, out, 0);
+    }
+  }
+
+  /** out[:, v] += Σᵢ wᵢ·∇²ℓᵢ(x)·V[:, v] for the kv vectors of V (p×kv), with wᵢ = weight/divisor. */
+  public void addHessianProduct(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] vs, int kv,
+      double[] out) {
+    int k = loss.outputs();
+    if (k > 1 || !matrix.chunkedHessian()) {
+      addHessianProductByRow(loss, x, weights, offset, divisor, vs, kv, out);
+      return;
+    }
+    int n = labels.length;
+    int p = matrix.features();
+    int chunk = matrix.chunkRows();
+    double[] one = new double[1];
+    for (int from = 0; from < n; from += chunk) {
+      int len = Math.min(chunk, n - from);
+      double[] m = matrix.margins(from, len, x, 1);
+      double[] h = new double[len];
+      for (int i = 0; i < len; i++) {
+        loss.curvatureAtMargins(m, i, len, labels[from + i], one);
+        h[i] = coefficient(weights, offset, from + i, divisor) * one[0];
+      }
+      double[] t = new double[len];
+      for (int v = 0; v < kv; v++) {
+        double[] vec = kv == 1 ? vs : Arrays.copyOfRange(vs, v * p, (v + 1) * p);
+        double[] s = matrix.margins(from, len, vec, 1);
+        for (int i = 0; i < len; i++) {
+          t[i] = h[i] * s[i];
+        }
+        matrix.accumulate(from, len, t, 1, out, v * p);
+      }
+    }
+  }
+
+  /**
+   * Row by row (K > 1, and sparse rows): all of a row's products while it sits in L1 — faster here
+   * than chunked level-3 calls, whose shapes are thin.
+   */
+  private void addHessianProductByRow(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] vs,
+      int kv, double[] out) {
+    int k = loss.outputs();
+    int f = matrix.features();
+    int p = k * f;
+    double[] m = new double[k];
+    double[] h = new double[k * k];
+    double[] sv = new double[k];
+    for (int i = 0; i < labels.length; i++) {
+      for (int c = 0; c < k; c++) {
+        m[c] = matrix.dot(i, x, c * f);
+      }
+      loss.curvatureAtMargins(m, 0, 1, labels[i], h);
+      double w = coefficient(weights, offset, i, divisor);
+      for (int v = 0; v < kv; v++) {
+        for (int e = 0; e < k; e++) {
+          sv[e] = matrix.dot(i, vs, v * p + e * f);
+        }
+        for (int c = 0; c < k; c++) {
+          double acc = 0;
+          for (int e = 0; e < k; e++) {
+            acc += h[c * k + e] * sv[e];
+          }
+          if (acc != 0) {
+            matrix.axpy(i, w * acc, out, v * p + c * f);
+          }
+        }
+      }
+    }
+  }
 }

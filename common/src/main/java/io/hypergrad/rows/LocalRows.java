@@ -1,7 +1,6 @@
 package io.hypergrad.rows;
 
 import io.hypergrad.model.DenseGlmHessian;
-import io.hypergrad.model.DenseRowBlock;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.RowBlock;
@@ -258,7 +257,7 @@ public final class LocalRows implements RowSource, Serializable {
   private void crossFromResiduals(int k, double[] residuals, double[] derivatives, double divisor, boolean blockMargins,
       double[] z, double[] out, boolean sliced) {
     int n = labels.length;
-    double[] margins = blockMargins && block instanceof DenseRowBlock dense ? dense.margins(z, k) : null;
+    double[] margins = blockMargins && block.dense() ? block.margins(z, k) : null;
     for (int l = 0; l < n; l++) {
       double dot = 0;
       for (int c = 0; c < k; c++) {

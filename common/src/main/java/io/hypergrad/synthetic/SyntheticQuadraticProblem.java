@@ -4,7 +4,7 @@ import dev.ludovic.netlib.blas.BLAS;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.linalg.RandomOrthogonal;
 import io.hypergrad.oracle.CounterSampler;
-import io.hypergrad.oracle.StochasticLinearSystem;
+import io.hypergrad.oracle.LinearSystemBase;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -18,7 +18,8 @@ import java.util.stream.IntStream;
  * <p>Every random quantity comes from its own counter-keyed stream of {@code seed}, so the instance
  * does not depend on how many threads generated it.
  */
-public final class SyntheticQuadraticProblem implements StochasticLinearSystem, java.io.Serializable {
+public final class SyntheticQuadraticProblem extends LinearSystemBase {
+  private static final long serialVersionUID = 1L;
   private static final BLAS BLAS_INSTANCE = Blas.get();
 
   private final int size;
@@ -27,19 +28,16 @@ public final class SyntheticQuadraticProblem implements StochasticLinearSystem, 
   private final double[] eigenvalues;
   private final double[] meanA;
   private final double[] b;
-  private final double[] c;
-  private final double[] d;
 
   private SyntheticQuadraticProblem(int size, int nParent, double[] pool, double[] eigenvalues, double[] meanA,
       double[] b, double[] c, double[] d) {
+    super(c, d, nParent);
     this.size = size;
     this.nParent = nParent;
     this.pool = pool;
     this.eigenvalues = eigenvalues;
     this.meanA = meanA;
     this.b = b;
-    this.c = c;
-    this.d = d;
   }
 
   /**
@@ -113,30 +111,10 @@ public final class SyntheticQuadraticProblem implements StochasticLinearSystem, 
     return new SyntheticQuadraticProblem(size, nParent, pool, eig, mean, b, c, d);
   }
 
-  @Override
-  public int p() {
-    return size;
-  }
 
-  @Override
-  public int q() {
-    return size;
-  }
 
-  @Override
-  public int rowCount() {
-    return nParent;
-  }
 
-  @Override
-  public double[] c() {
-    return c;
-  }
 
-  @Override
-  public double[] d() {
-    return d;
-  }
 
   @Override
   public void applyB(double[] z, double[] out) {

@@ -17,7 +17,7 @@ class SparseRowBlockTest {
         Vectors.sparse(5, new int[] {1, 3}, new double[] {0.0, 0.0}),
         Vectors.sparse(5, new int[] {2, 3}, new double[] {0.5, 3.0})};
     double[] labels = {1, 0, 1};
-    SparseRowBlock block = SparseRowBlock.of(rows, labels, 5);
+    RowBlock block = RowBlock.of(rows, labels, 5);
     SparseVector first = (SparseVector) block.row(0);
     assertArrayEquals(new int[] {0, 4}, first.indices());
     assertArrayEquals(new double[] {1.5, -2.0}, first.values(), 0.0);

@@ -1,7 +1,7 @@
 package io.hypergrad.testing;
 
 import io.hypergrad.linalg.RandomOrthogonal;
-import io.hypergrad.oracle.StochasticLinearSystem;
+import io.hypergrad.oracle.LinearSystemBase;
 import java.util.SplittableRandom;
 
 /**
@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * Ā = Q diag(ē) Qᵀ and A⁻¹c = Q diag(1/ē) Qᵀ c in closed form, independent of any solver. p ≠ q so
  * that a transposed B shows up as a dimension error.
  */
-public final class CommutingPoolSystem implements StochasticLinearSystem {
+public final class CommutingPoolSystem extends LinearSystemBase {
+  private static final long serialVersionUID = 1L;
   private final int p;
   private final int q;
   private final double[] qMatrix;
@@ -21,8 +22,11 @@ public final class CommutingPoolSystem implements StochasticLinearSystem {
 
   /** Eigenvalues of every pool member are drawn uniformly from [lo, hi]. */
   public CommutingPoolSystem(int p, int q, int poolSize, double lo, double hi, long seed) {
+    super(new double[p], new double[q], poolSize);
     this.p = p;
     this.q = q;
+    this.c = c();
+    this.d = d();
     SplittableRandom rng = new SplittableRandom(seed);
     this.qMatrix = RandomOrthogonal.draw(p, rng);
     this.eig = new double[poolSize][p];
@@ -37,8 +41,6 @@ public final class CommutingPoolSystem implements StochasticLinearSystem {
     for (int i = 0; i < b.length; i++) {
       b[i] = rng.nextGaussian();
     }
-    this.c = new double[p];
-    this.d = new double[q];
     for (int j = 0; j < p; j++) {
       c[j] = rng.nextGaussian();
     }
@@ -86,30 +88,10 @@ public final class CommutingPoolSystem implements StochasticLinearSystem {
     return out;
   }
 
-  @Override
-  public int p() {
-    return p;
-  }
 
-  @Override
-  public int q() {
-    return q;
-  }
 
-  @Override
-  public int rowCount() {
-    return eig.length;
-  }
 
-  @Override
-  public double[] c() {
-    return c;
-  }
 
-  @Override
-  public double[] d() {
-    return d;
-  }
 
   @Override
   public void applyB(double[] z, double[] out) {

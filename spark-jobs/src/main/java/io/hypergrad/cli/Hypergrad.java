@@ -2,6 +2,10 @@ package io.hypergrad.cli;
 
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.estimator.DivergenceException;
+import io.hypergrad.jobs.EstimateJob;
+import io.hypergrad.jobs.HpoJob;
+import io.hypergrad.jobs.InfluenceJob;
+import io.hypergrad.jobs.PrepareJob;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -10,9 +14,7 @@ import picocli.CommandLine.Command;
 
 /** {@code bin/hypergrad <job> --conf conf/X.conf [--set key=value]... --out DIR}. */
 @Command(name = "hypergrad", mixinStandardHelpOptions = true, version = "hypergrad-spark 0.1.0",
-    description = "Stochastic hypergradient estimation (Mixed FP-KM and classic estimators).",
-    subcommands = {EstimateCommand.class, PrepareCommand.class, SweepCommand.class, InfluenceCommand.class,
-        HpoCommand.class})
+    description = "Stochastic hypergradient estimation (Mixed FP-KM and classic estimators).")
 public final class Hypergrad implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -28,6 +30,19 @@ public final class Hypergrad implements Runnable {
   /** Runs the command line and returns the exit code: 0 ok, 1 bad input or failed run, 2 bad usage. */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new Hypergrad());
+    add(cl, "prepare", "Read a raw dataset (adult, california, idx, libsvm, csv), split, scale and write Parquet per split "
+        + "plus metadata.json.", o -> PrepareJob.run(o, System.out));
+    add(cl, "estimate", "Run estimators × seeds against the exact (or cg) hypergradient; write summary.json, errors.csv, "
+        + "errors.png and hypergradient.json.", o -> EstimateJob.run(o, System.out));
+    add(cl, "sweep", "Run a grid of estimator configurations × seeds and pick the best of each family (lowest last-10% "
+        + "error); write summary.json, errors.csv, best.csv, report.md, errors.png and errors-hvp.png.",
+        o -> EstimateJob.run(o, System.out, true));
+    add(cl, "influence", "Score every training row's influence on the validation loss (one solve, then one distributed "
+        + "pass); write scores/ (Parquet), summary.json, top.csv and histogram.png.", o -> InfluenceJob.run(o, System.out));
+    add(cl, "hpo", "Optimise the hyperparameters λ by hypergradient descent (outer SGD/Adam, warm-started inner "
+        + "training, a checkpoint after every outer step; the same command resumes); write history.csv, summary.json, "
+        + "loss.png, accuracy.png, lambda.json and model.json.", o -> HpoJob.run(o, System.out));
+    // after the subcommands: the handler reaches the commands present when it is set
     cl.setExecutionExceptionHandler(Hypergrad::handle);
     return cl.execute(args);
   }
@@ -35,6 +50,12 @@ public final class Hypergrad implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a job: prepare, estimate, sweep, influence or hpo");
+  }
+
+  private static void add(CommandLine cl, String name, String description, JobCommand.Driver driver) {
+    CommandLine job = new CommandLine(new JobCommand(driver));
+    job.getCommandSpec().usageMessage().description(description);
+    cl.addSubcommand(name, job);
   }
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

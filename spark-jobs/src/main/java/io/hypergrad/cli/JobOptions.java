@@ -1,5 +1,6 @@
 package io.hypergrad.cli;
 
+import io.hypergrad.jobs.RunOptions;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,4 +20,8 @@ final class JobOptions {
 
   @Option(names = "--overwrite", description = "replace a non-empty --out")
   boolean overwrite;
+
+  RunOptions run() {
+    return new RunOptions(conf, sets, out, overwrite);
+  }
 }

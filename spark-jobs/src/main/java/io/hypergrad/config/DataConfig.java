@@ -4,14 +4,9 @@ import io.hypergrad.prep.DataSpec;
 import io.hypergrad.prep.SplitSizes;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 /** The {@code data} block of a config (documented in conf/README.md) as a {@link DataSpec}. */
 public final class DataConfig {
-  public static final Set<String> KEYS = Set.of("data.format", "data.paths", "data.label_column", "data.separator",
-      "data.num_features", "data.california_features", "data.scaler", "data.split.train", "data.split.val",
-      "data.split.test", "data.seed", "data.label_noise.fraction", "data.label_noise.seed", "data.prepared");
-
   private DataConfig() {}
 
   /** Whether the config reads a {@code prepare} output rather than raw files. */
@@ -36,7 +31,7 @@ public final class DataConfig {
             + " does not exist or is not a file");
       }
     }
-    String sep = cfg.getString("data.separator", ",");
+    String sep = cfg.getString("data.separator");
     if (sep.length() != 1) {
       throw new InvalidConfigException(cfg.where("data.separator") + ": data.separator must be one character, got '" + sep + "'");
     }
@@ -44,12 +39,12 @@ public final class DataConfig {
       throw new InvalidConfigException(cfg.source() + ": data.format = csv needs data.label_column");
     }
     try {
-      SplitSizes split = new SplitSizes(cfg.getDouble("data.split.train", 0.5), cfg.getDouble("data.split.val", 0.5),
-          cfg.getDouble("data.split.test", 0));
+      SplitSizes split = new SplitSizes(cfg.getDouble("data.split.train"), cfg.getDouble("data.split.val"),
+          cfg.getDouble("data.split.test"));
       return new DataSpec(format, paths, cfg.getString("data.label_column", null), sep.charAt(0),
-          cfg.getInt("data.num_features", 0), cfg.getString("data.california_features", "sklearn"),
-          cfg.getString("data.scaler", "none"), split, cfg.getLong("data.seed", 0L),
-          cfg.getDouble("data.label_noise.fraction", 0), cfg.getLong("data.label_noise.seed", 0L));
+          cfg.getInt("data.num_features"), cfg.getString("data.california_features"),
+          cfg.getString("data.scaler"), split, cfg.getLong("data.seed"),
+          cfg.getDouble("data.label_noise.fraction"), cfg.getLong("data.label_noise.seed"));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("data") + ": " + e.getMessage(), e);
     }

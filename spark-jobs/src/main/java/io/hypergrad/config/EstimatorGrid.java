@@ -26,8 +26,13 @@ import java.util.function.Consumer;
  */
 public final class EstimatorGrid {
   /** Every estimator parameter key, valid in entries, at the top level and with --set. */
-  public static final Set<String> PARAM_KEYS =
-      Set.of("scale", "alpha", "a", "schedule", "eta", "eta0", "t0", "k", "eta_end", "power", "tol", "max_iter");
+  public static final Set<String> PARAM_KEYS = paramKeys();
+
+  private static Set<String> paramKeys() {
+    Set<String> keys = new LinkedHashSet<>();
+    ConfigKeys.Group.ESTIMATOR_PARAMETERS.keys().forEach(k -> keys.add(k.name()));
+    return java.util.Collections.unmodifiableSet(keys);
+  }
 
   private EstimatorGrid() {}
 
@@ -58,11 +63,11 @@ public final class EstimatorGrid {
   }
 
   /**
-   * The one configuration named by the top-level {@code method} key (default {@code defaultMethod}),
-   * its parameters from --set or the top level: for jobs that run a single estimator (influence, hpo).
+   * The one configuration named by the top-level {@code method} key, its parameters from --set or
+   * the top level: for jobs that run a single estimator (influence, hpo).
    */
-  public static EstimatorSpec single(JobConfig cfg, String defaultMethod, long iterations) {
-    String method = cfg.getString("method", defaultMethod);
+  public static EstimatorSpec single(JobConfig cfg, long iterations) {
+    String method = cfg.getString("method");
     Config entry = com.typesafe.config.ConfigFactory.parseMap(Map.of("method", method), "method = " + method);
     String where = cfg.where("method");
     List<EstimatorSpec> specs = expandEntry(cfg, entry, where, iterations, skipped -> { });

@@ -66,6 +66,11 @@ public final class JobConfig {
     return jc;
   }
 
+  /** Reads {@code file} and applies {@code sets} for {@code job}: a key the job does not take is refused. */
+  public static JobConfig load(File file, List<String> sets, ConfigKeys.Job job) {
+    return load(file, sets, job.keys());
+  }
+
   /** Wraps an already-built config (tests, and estimator entries). */
   public static JobConfig of(Config config, String source) {
     return new JobConfig(config, ConfigFactory.empty(), source);
@@ -96,6 +101,31 @@ public final class JobConfig {
 
   public boolean has(String key) {
     return config.hasPath(key);
+  }
+
+  /** The value, or the key's registered default ({@link ConfigKeys}). */
+  public int getInt(String key) {
+    return getInt(key, ((Number) ConfigKeys.defaultOf(key)).intValue());
+  }
+
+  public long getLong(String key) {
+    return getLong(key, ((Number) ConfigKeys.defaultOf(key)).longValue());
+  }
+
+  public double getDouble(String key) {
+    return getDouble(key, ((Number) ConfigKeys.defaultOf(key)).doubleValue());
+  }
+
+  public boolean getBoolean(String key) {
+    return getBoolean(key, (Boolean) ConfigKeys.defaultOf(key));
+  }
+
+  public String getString(String key) {
+    return getString(key, (String) ConfigKeys.defaultOf(key));
+  }
+
+  public int getPositiveInt(String key) {
+    return getPositiveInt(key, ((Number) ConfigKeys.defaultOf(key)).intValue());
   }
 
   public int getInt(String key, int fallback) {

@@ -1,5 +1,6 @@
 package io.hypergrad.jobs;
 
+import io.hypergrad.config.ConfigKeys;
 import io.hypergrad.config.EstimatorGrid;
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
@@ -8,6 +9,14 @@ import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
 import io.hypergrad.estimator.ExactSolve;
 import io.hypergrad.linalg.Blas;
+import io.hypergrad.plan.ChainsPlan;
+import io.hypergrad.plan.DriverPlan;
+import io.hypergrad.plan.ExecutionPlan;
+import io.hypergrad.plan.PassCoalescer;
+import io.hypergrad.plan.Progress;
+import io.hypergrad.task.GlmTask;
+import io.hypergrad.task.Task;
+import io.hypergrad.task.TaskFactory;
 import io.hypergrad.oracle.StochasticLinearSystem;
 import io.hypergrad.output.ErrorPlot;
 import io.hypergrad.output.ErrorsCsv;
@@ -34,26 +43,10 @@ import java.util.Set;
  * hypergradient.json.
  */
 public final class EstimateJob {
-  /** Every key an estimate config may hold (documented in conf/README.md). */
-  public static final Set<String> KNOWN_KEYS = knownKeys();
-
   private EstimateJob() {}
 
-  private static Set<String> knownKeys() {
-    Set<String> keys = new HashSet<>(Set.of("seeds", "seed", "iterations", "batch", "error_every", "plan", "partitions", "chain_tasks", "distributed_lanes", "threads", "reference",
-        "exact_max_p", "divergence_factor", "estimators"));
-    keys.addAll(TaskFactory.KEYS);
-    keys.addAll(GlmTask.KEYS);
-    keys.addAll(io.hypergrad.config.DataConfig.KEYS);
-    keys.addAll(EstimatorGrid.PARAM_KEYS);
-    return keys;
-  }
-
-  /** What the command line gives the job. */
-  public record Options(File conf, List<String> sets, Path out, boolean overwrite) {}
-
   /** Runs the job; returns the directory the results were committed to. */
-  public static Path run(Options options, PrintStream log) throws IOException {
+  public static Path run(RunOptions options, PrintStream log) throws IOException {
     return run(options, log, false);
   }
 
@@ -62,18 +55,18 @@ public final class EstimateJob {
    * configuration of each family (entries' {@code family}, else method + schedule) by last-10% error,
    * with best.csv, report.md and plots of the winners against samples and against HVPs.
    */
-  public static Path run(Options options, PrintStream log, boolean sweep) throws IOException {
+  public static Path run(RunOptions options, PrintStream log, boolean sweep) throws IOException {
     long start = System.nanoTime();
-    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), KNOWN_KEYS);
-    int seeds = cfg.getPositiveInt("seeds", 10);
-    long baseSeed = cfg.getLong("seed", 0L);
-    int iterations = cfg.getPositiveInt("iterations", 10_000);
-    int batch = cfg.getPositiveInt("batch", 1);
-    int every = cfg.getPositiveInt("error_every", 1);
+    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), sweep ? ConfigKeys.Job.SWEEP : ConfigKeys.Job.ESTIMATE);
+    int seeds = cfg.getPositiveInt("seeds");
+    long baseSeed = cfg.getLong("seed");
+    int iterations = cfg.getPositiveInt("iterations");
+    int batch = cfg.getPositiveInt("batch");
+    int every = cfg.getPositiveInt("error_every");
     int threads = cfg.getPositiveInt("threads", Runtime.getRuntime().availableProcessors());
-    int exactMaxP = cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P);
-    double divergenceFactor = cfg.getDouble("divergence_factor", io.hypergrad.run.ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
-    String plan = planOf(cfg);
+    int exactMaxP = cfg.getPositiveInt("exact_max_p");
+    double divergenceFactor = cfg.getDouble("divergence_factor");
+    String plan = ExecutionPlan.configured(cfg, GlmTask.PLANS);
     List<String> skipped = new ArrayList<>();
     List<EstimatorGrid.Member> members = EstimatorGrid.expandWithFamilies(cfg, iterations, skipped::add);
     List<EstimatorSpec> specs = members.stream().map(EstimatorGrid.Member::spec).toList();
@@ -104,8 +97,7 @@ public final class EstimateJob {
       Progress progress = new Progress(log, iterative.size() * seeds, iterations);
       List<LabelResult> iterativeResults;
       if (plan.equals("chains")) {
-        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
-            io.hypergrad.spark.SparkSessions.get().sparkContext());
+        org.apache.spark.api.java.JavaSparkContext jsc = io.hypergrad.spark.SparkSessions.context();
         // enough task groups to balance the cores and to report progress, few enough to keep task overhead small
         int chains = iterative.size() * seeds;
         int tasks = cfg.getPositiveInt("chain_tasks",
@@ -114,8 +106,8 @@ public final class EstimateJob {
             divergenceFactor, tasks, log);
       } else if (plan.equals("distributed")) {
         // every chain its own thread, all riding one pass per iteration
-        int lanes = Math.min(iterative.size() * seeds, cfg.getPositiveInt("distributed_lanes", 64));
-        io.hypergrad.spark.PassCoalescer coalescer = new io.hypergrad.spark.PassCoalescer(
+        int lanes = Math.min(iterative.size() * seeds, cfg.getPositiveInt("distributed_lanes"));
+        PassCoalescer coalescer = new PassCoalescer(
             (io.hypergrad.model.GlmLinearSystem) system, 1000);
         iterativeResults = DriverPlan.run(coalescer, vStar, iterative, seeds, baseSeed, batch, iterations, every,
             Math.max(1, lanes), divergenceFactor, progress, coalescer);
@@ -182,7 +174,7 @@ public final class EstimateJob {
   }
 
   /** The run's task name: the config's {@code name}, else the config file's name without .conf. */
-  static String taskName(JobConfig cfg, File conf) {
+  public static String taskName(JobConfig cfg, File conf) {
     return cfg.getString("name", baseName(conf));
   }
 
@@ -208,20 +200,8 @@ public final class EstimateJob {
     return java.util.Optional.of(Blas.distance(cg, exact) / Math.max(Blas.norm(exact), Double.MIN_NORMAL));
   }
 
-  private static String planOf(JobConfig cfg) {
-    String plan = cfg.getString("plan", "auto");
-    return switch (plan) {
-      case "auto" -> "auto";
-      case "driver" -> "driver";
-      case "distributed" -> "distributed";
-      case "chains" -> "chains";
-      default -> throw new InvalidConfigException(cfg.where("plan") + ": unknown plan '" + plan
-          + "'; expected auto, driver, distributed or chains");
-    };
-  }
-
   private static String referenceOf(JobConfig cfg, int p, int exactMaxP) {
-    String ref = cfg.getString("reference", "auto");
+    String ref = cfg.getString("reference");
     return switch (ref) {
       case "auto" -> p <= exactMaxP ? "exact" : "cg";
       case "exact", "cg" -> ref;

@@ -22,7 +22,10 @@ import io.hypergrad.run.ChainRunner;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.spark.PartitionedRows;
-import io.hypergrad.spark.InfluenceScores;
+import io.hypergrad.influence.InfluenceReport;
+import io.hypergrad.influence.InfluenceScores;
+import io.hypergrad.config.ConfigKeys;
+import io.hypergrad.task.GlmTask;
 import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.RowPartition;
 import io.hypergrad.spark.SparkSessions;
@@ -58,37 +61,26 @@ import scala.Tuple2;
  * top-k rows and the histogram, nothing of size n.
  */
 public final class InfluenceJob {
-  public static final Set<String> KNOWN_KEYS = knownKeys();
-
   private InfluenceJob() {}
 
-  private static Set<String> knownKeys() {
-    Set<String> keys = new HashSet<>(Set.of("name", "task", "seed", "iterations", "batch", "partitions", "method",
-        "compare_cg", "top_k", "histogram_bins", "noise_top_fraction", "divergence_factor", "exact_max_p"));
-    keys.addAll(GlmTask.KEYS);
-    keys.addAll(DataConfig.KEYS);
-    keys.addAll(EstimatorGrid.PARAM_KEYS);
-    return keys;
-  }
-
-  public static Path run(EstimateJob.Options options, PrintStream log) throws IOException {
+  public static Path run(RunOptions options, PrintStream log) throws IOException {
     long start = System.nanoTime();
-    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), KNOWN_KEYS);
+    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), ConfigKeys.Job.INFLUENCE);
     if (!cfg.getString("task", "glm").equals("glm")) {
       throw new InvalidConfigException(cfg.where("task") + ": influence runs on task = glm only");
     }
-    int iterations = cfg.getPositiveInt("iterations", 10_000);
-    int batch = cfg.getPositiveInt("batch", 1);
-    long seed = cfg.getLong("seed", 0L);
-    int partitions = cfg.getPositiveInt("partitions", 4);
-    int topK = cfg.getPositiveInt("top_k", 20);
-    int bins = cfg.getPositiveInt("histogram_bins", 60);
-    double noiseTop = cfg.getDouble("noise_top_fraction", 0.1);
+    int iterations = cfg.getPositiveInt("iterations");
+    int batch = cfg.getPositiveInt("batch");
+    long seed = cfg.getLong("seed");
+    int partitions = cfg.getPositiveInt("partitions");
+    int topK = cfg.getPositiveInt("top_k");
+    int bins = cfg.getPositiveInt("histogram_bins");
+    double noiseTop = cfg.getDouble("noise_top_fraction");
     if (!(noiseTop > 0 && noiseTop <= 1)) {
       throw new InvalidConfigException(cfg.where("noise_top_fraction") + ": noise_top_fraction must be in (0, 1], got " + noiseTop);
     }
-    boolean compareCg = cfg.getBoolean("compare_cg", false);
-    EstimatorSpec spec = EstimatorGrid.single(cfg, "mixed-fp-km", iterations);
+    boolean compareCg = cfg.getBoolean("compare_cg");
+    EstimatorSpec spec = EstimatorGrid.single(cfg, iterations);
     String task = EstimateJob.taskName(cfg, options.conf());
 
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
@@ -101,7 +93,7 @@ public final class InfluenceJob {
       GlmBilevelProblem problem;
       try {
         problem = GlmBilevelProblem.over(loss, hyper, trainRows, PartitionedRows.of(jsc, rows.validation(), rows.features()),
-            cfg.getDouble("problem.model_ridge", 0), false);
+            cfg.getDouble("problem.model_ridge"), false);
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
       }
@@ -111,8 +103,8 @@ public final class InfluenceJob {
           (System.nanoTime() - start) / 1e9);
 
       long t0 = System.nanoTime();
-      NewtonCg.Result inner = NewtonCg.solve(problem, new double[problem.p()], cfg.getDouble("problem.inner_tol", 1e-9),
-          cfg.getPositiveInt("problem.inner_max_iter", 100));
+      NewtonCg.Result inner = NewtonCg.solve(problem, new double[problem.p()], cfg.getDouble("problem.inner_tol"),
+          cfg.getPositiveInt("problem.inner_max_iter"));
       double innerSeconds = (System.nanoTime() - t0) / 1e9;
       log.printf(Locale.ROOT, "inner solve: Newton-CG, %d steps, ‖∇ₓg‖ = %.3e (%.1e relative)%s in %.2f s%n", inner.iterations(),
           inner.gradNorm(), inner.gradNorm() / inner.startNorm(), inner.converged() ? "" : " — NOT converged", innerSeconds);
@@ -177,15 +169,15 @@ public final class InfluenceJob {
       summary.put("val_loss", problem.outerLoss(x));
       summary.put("s_norm", Blas.norm(s));
       summary.put("relative_residual", residual);
-      summary.put("stats", stats(scores, sCg != null));
+      summary.put("stats", InfluenceReport.stats(scores, sCg != null));
       if (sCg != null) {
         summary.put("cg_relative_difference", Blas.distance(s, sCg) / Blas.norm(sCg));
       }
-      Map<String, Object> histogram = histogram(scores, bins);
+      Map<String, Object> histogram = InfluenceReport.histogram(scores, bins);
       if (clean) {
-        summary.put("label_noise", noise(scores, n, noiseTop, log));
+        summary.put("label_noise", InfluenceReport.noise(scores, n, noiseTop, log));
       }
-      writeTop(out.path("top.csv"), scores, topK, clean);
+      InfluenceReport.writeTop(out.path("top.csv"), scores, topK, clean);
       HistogramPlot.write(out.path("histogram.png"), "influence of each training row on the validation loss: " + task
           + " (n = " + n + ", " + spec.method().canonicalName() + ")", "influence (> 0 harmful, < 0 helpful)",
           (double[]) histogram.get("edges"), (long[]) histogram.get("counts"));
@@ -247,7 +239,7 @@ public final class InfluenceJob {
   private static double[] solve(JobConfig cfg, EstimatorSpec spec, GlmLinearSystem system, long seed, int batch,
       int iterations, PrintStream log) {
     if (!spec.method().isIterative()) {
-      DirectSolution sol = Estimators.solveDirect(spec, system, cfg.getPositiveInt("exact_max_p", ExactSolve.DEFAULT_MAX_P));
+      DirectSolution sol = Estimators.solveDirect(spec, system, cfg.getPositiveInt("exact_max_p"));
       if (!sol.converged()) {
         log.printf(Locale.ROOT, "WARNING: %s stopped after %d iterations at relative residual %.2e%n", spec.label(),
             sol.iterations(), sol.residual());
@@ -260,7 +252,7 @@ public final class InfluenceJob {
     GlmLinearSystem gathered = system.gathered(sampler, 1, iterations, false);
     log.printf(Locale.ROOT, "gathered the %d distinct rows a chain of %d × %d draws (%.2f s)%n",
         gathered.problem().train().size(), iterations, batch, (System.nanoTime() - t0) / 1e9);
-    double factor = cfg.getDouble("divergence_factor", ChainRunner.DEFAULT_DIVERGENCE_FACTOR);
+    double factor = cfg.getDouble("divergence_factor");
     return new ChainRunner(gathered, new double[system.q()], factor).solve(spec, sampler, 0, iterations);
   }
 
@@ -271,78 +263,4 @@ public final class InfluenceJob {
     return Blas.distance(as, system.c()) / Math.max(Blas.norm(system.c()), Double.MIN_NORMAL);
   }
 
-  private static Map<String, Object> stats(Dataset<Row> scores, boolean withCg) {
-    Column[] aggs = {functions.count("influence"), functions.sum("influence"), functions.mean("influence"),
-        functions.stddev_pop("influence"), functions.min("influence"), functions.max("influence"),
-        functions.sum(functions.when(functions.col("influence").gt(0), 1).otherwise(0))};
-    Row r = scores.agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length)).first();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("count", r.getLong(0));
-    m.put("sum", r.getDouble(1));
-    m.put("mean", r.getDouble(2));
-    m.put("std", r.getDouble(3));
-    m.put("min", r.getDouble(4));
-    m.put("max", r.getDouble(5));
-    m.put("harmful_rows", r.getLong(6));
-    if (withCg) {
-      Row c = scores.agg(functions.corr("influence", "influence_cg"),
-          functions.sqrt(functions.sum(functions.pow(functions.col("influence").minus(functions.col("influence_cg")), 2))),
-          functions.sqrt(functions.sum(functions.pow(functions.col("influence_cg"), 2)))).first();
-      m.put("pearson_vs_cg", c.getDouble(0));
-      m.put("relative_error_vs_cg", c.getDouble(1) / c.getDouble(2));
-    }
-    return m;
-  }
-
-  private static Map<String, Object> histogram(Dataset<Row> scores, int bins) {
-    Tuple2<double[], long[]> h = scores.select("influence").javaRDD().mapToDouble(r -> r.getDouble(0)).histogram(bins);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("edges", h._1());
-    m.put("counts", h._2());
-    return m;
-  }
-
-  /**
-   * Label-noise diagnostics when the data records clean labels: the share of flipped rows among the
-   * top fraction by influence (most harmful first), beside the same share by training loss (the
-   * usual noise detector) and the base rate a random pick would give.
-   */
-  private static Map<String, Object> noise(Dataset<Row> scores, long n, double fraction, PrintStream log) {
-    Column flipped = functions.col("label").notEqual(functions.col("clean_label"));
-    long flippedRows = scores.filter(flipped).count();
-    int top = (int) Math.ceil(fraction * n);
-    long byInfluence = scores.orderBy(functions.desc("influence"), functions.asc("id")).limit(top).filter(flipped).count();
-    long byLoss = scores.orderBy(functions.desc("loss"), functions.asc("id")).limit(top).filter(flipped).count();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("flipped_rows", flippedRows);
-    m.put("flipped_share", flippedRows / (double) n);
-    m.put("top_fraction", fraction);
-    m.put("top_rows", top);
-    m.put("flipped_in_top_harmful", byInfluence);
-    m.put("share_in_top_harmful", byInfluence / (double) top);
-    m.put("share_in_top_loss", byLoss / (double) top);
-    m.put("recall_top_harmful", flippedRows == 0 ? 0.0 : byInfluence / (double) flippedRows);
-    log.printf(Locale.ROOT, "label noise: %d of %d rows flipped (%.1f%%); among the %d most harmful rows %.1f%% are flipped "
-        + "(by training loss: %.1f%%)%n", flippedRows, n, 100.0 * flippedRows / n, top, 100.0 * byInfluence / top,
-        100.0 * byLoss / top);
-    return m;
-  }
-
-  /** top.csv: the top_k most harmful rows, then the top_k most helpful, with rank 1 the strongest. */
-  private static void writeTop(Path file, Dataset<Row> scores, int k, boolean clean) throws IOException {
-    List<Row> harmful = scores.orderBy(functions.desc("influence"), functions.asc("id")).limit(k).collectAsList();
-    List<Row> helpful = scores.orderBy(functions.asc("influence"), functions.asc("id")).limit(k).collectAsList();
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("kind,rank,id,influence,label,loss" + (clean ? ",clean_label" : "") + "\n");
-      for (String kind : new String[] {"harmful", "helpful"}) {
-        List<Row> list = kind.equals("harmful") ? harmful : helpful;
-        for (int i = 0; i < list.size(); i++) {
-          Row r = list.get(i);
-          w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%s%s%n", kind, i + 1, r.getLong(r.fieldIndex("id")),
-              r.getDouble(r.fieldIndex("influence")), r.getDouble(r.fieldIndex("label")), r.getDouble(r.fieldIndex("loss")),
-              clean ? "," + r.getDouble(r.fieldIndex("clean_label")) : ""));
-        }
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.hypergrad.jobs;
 
+import io.hypergrad.config.ConfigKeys;
 import io.hypergrad.config.DataConfig;
 import io.hypergrad.config.JobConfig;
 import io.hypergrad.output.OutputDirectory;
@@ -21,22 +22,11 @@ import java.util.Set;
  * read, checked and split before the first byte is written, and the output appears only when whole.
  */
 public final class PrepareJob {
-  public static final Set<String> KNOWN_KEYS = knownKeys();
-
   private PrepareJob() {}
 
-  private static Set<String> knownKeys() {
-    Set<String> keys = new HashSet<>(DataConfig.KEYS);
-    keys.remove("data.prepared");
-    keys.add("name");
-    return keys;
-  }
-
-  public record Options(File conf, List<String> sets, Path out, boolean overwrite) {}
-
-  public static Path run(Options options, PrintStream log) throws IOException {
+  public static Path run(RunOptions options, PrintStream log) throws IOException {
     long start = System.nanoTime();
-    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), KNOWN_KEYS);
+    JobConfig cfg = JobConfig.load(options.conf(), options.sets(), ConfigKeys.Job.PREPARE);
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
       // a malformed row fails here (DataFormatException: file, line, field), before anything is written
       DataPreparation.Result data = DataPreparation.run(DataConfig.spec(cfg));

@@ -2,7 +2,6 @@ package io.hypergrad.output;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,17 +12,12 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /** errors.png: ‖v_t − v*‖ against samples on a log scale, mean with a ±1 std band per configuration. */
 public final class ErrorPlot {
   private static final int MAX_POINTS = 1500;
-  private static final Color[] PALETTE = {
-      new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
-      new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
   private ErrorPlot() {}
 
@@ -74,20 +68,12 @@ public final class ErrorPlot {
     DeviationRenderer renderer = new DeviationRenderer(true, false);
     renderer.setAlpha(0.15f);
     for (int i = 0; i < data.getSeriesCount(); i++) {
-      Color c = PALETTE[i % PALETTE.length];
+      Color c = ChartStyle.PALETTE[i % ChartStyle.PALETTE.length];
       renderer.setSeriesPaint(i, c);
       renderer.setSeriesFillPaint(i, c);
       renderer.setSeriesStroke(i, new BasicStroke(1.6f));
     }
-    XYPlot plot = new XYPlot(data, x, y, renderer);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(new Color(0xdddddd));
-    plot.setRangeGridlinePaint(new Color(0xdddddd));
-    JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
-    chart.setBackgroundPaint(Color.WHITE);
-    LegendTitle legend = chart.getLegend();
-    legend.setPosition(RectangleEdge.BOTTOM);
-    legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    JFreeChart chart = ChartStyle.chart(title, new XYPlot(data, x, y, renderer), true);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 650 + 18 * ((data.getSeriesCount() + 1) / 2));
   }
 

@@ -1,7 +1,6 @@
 package io.hypergrad.output;
 
 import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.jfree.chart.ChartUtils;
@@ -50,12 +49,7 @@ public final class HistogramPlot {
     renderer.setSeriesPaint(0, new Color(0x1f77b4));
     renderer.setDrawBarOutline(true);
     renderer.setSeriesOutlinePaint(0, Color.WHITE);
-    XYPlot plot = new XYPlot(data, x, y, renderer);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(new Color(0xdddddd));
-    plot.setRangeGridlinePaint(new Color(0xdddddd));
-    JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, false);
-    chart.setBackgroundPaint(Color.WHITE);
+    JFreeChart chart = ChartStyle.chart(title, new XYPlot(data, x, y, renderer), false);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 600);
   }
 }

@@ -15,13 +15,30 @@ import java.util.stream.Stream;
  * looks whole; an existing non-empty directory is refused unless the user asked to overwrite it.
  */
 public final class OutputDirectory implements AutoCloseable {
+  /** The file moved last when results are committed file by file: its presence says the results are whole. */
+  public static final String SUMMARY = "summary.json";
+
   private final Path target;
   private final Path staging;
+  private final boolean fileByFile;
   private boolean committed;
 
-  private OutputDirectory(Path target, Path staging) {
+  private OutputDirectory(Path target, Path staging, boolean fileByFile) {
     this.target = target;
     this.staging = staging;
+    this.fileByFile = fileByFile;
+  }
+
+  /**
+   * Results written into a directory that holds other things the job keeps there (hpo's
+   * checkpoint/): staged in a hidden directory inside it and renamed into place file by file at
+   * {@link #commit}, {@value #SUMMARY} last and the old one removed first, so a run that dies while
+   * committing leaves no summary that looks whole.
+   */
+  public static OutputDirectory inside(Path target) throws IOException {
+    Path abs = target.toAbsolutePath().normalize();
+    Files.createDirectories(abs);
+    return new OutputDirectory(abs, Files.createTempDirectory(abs, ".results-staging-"), true);
   }
 
   /** Checks the target and makes the staging directory; call before the job does any work. */
@@ -39,7 +56,7 @@ public final class OutputDirectory implements AutoCloseable {
       Path parent = abs.getParent();
       Files.createDirectories(parent);
       Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".staging-");
-      return new OutputDirectory(abs, staging);
+      return new OutputDirectory(abs, staging, false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a staging directory beside " + target + ": " + e.getMessage(), e);
     }
@@ -54,8 +71,12 @@ public final class OutputDirectory implements AutoCloseable {
     return target;
   }
 
-  /** Renames the staging directory to the target, replacing what was there. */
+  /** Renames the staging directory to the target, replacing what was there (file by file for {@link #inside}). */
   public void commit() {
+    if (fileByFile) {
+      commitFiles();
+      return;
+    }
     try {
       Path old = null;
       if (Files.exists(target)) {
@@ -71,6 +92,24 @@ public final class OutputDirectory implements AutoCloseable {
       if (old != null) {
         deleteTree(old);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move results into " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void commitFiles() {
+    try {
+      Files.deleteIfExists(target.resolve(SUMMARY));
+      java.util.List<Path> files;
+      try (Stream<Path> st = Files.list(staging)) {
+        files = st.sorted(Comparator.comparing((Path f) -> f.getFileName().toString().equals(SUMMARY)).thenComparing(Path::compareTo))
+            .toList();
+      }
+      for (Path f : files) {
+        Files.move(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      committed = true;
+      deleteTree(staging);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move results into " + target + ": " + e.getMessage(), e);
     }

@@ -124,16 +124,27 @@ public final class PartitionedRows implements RowSource {
     return values == null ? null : new Broadcasted(jsc.broadcast(values));
   }
 
-  /** Weights broadcast to the executors. */
-  private record Broadcasted(Broadcast<double[]> broadcast) implements RowWeights {
+  /** Weights broadcast to the executors; released once, whoever holds the problem last. */
+  private static final class Broadcasted implements RowWeights {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<double[]> broadcast;
+    private transient boolean released;
+
+    Broadcasted(Broadcast<double[]> broadcast) {
+      this.broadcast = broadcast;
+    }
+
     @Override
     public double[] values() {
       return broadcast.value();
     }
 
     @Override
-    public void release() {
-      broadcast.destroy();
+    public synchronized void release() {
+      if (!released) {
+        released = true;
+        broadcast.destroy();
+      }
     }
   }
 

@@ -41,11 +41,11 @@ public final class RowPartition implements Serializable {
   }
 
   /** The row's source id, or its split index when the source ids were not kept. */
-  long id(int local) {
+  public long id(int local) {
     return ids != null ? ids[local] : rows.start() + local;
   }
 
-  double cleanLabel(int local) {
+  public double cleanLabel(int local) {
     return cleanLabels[local];
   }
 }

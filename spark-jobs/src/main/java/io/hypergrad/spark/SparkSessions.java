@@ -1,6 +1,7 @@
 package io.hypergrad.spark;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -22,5 +23,10 @@ public final class SparkSessions {
           .config("spark.ui.enabled", "false");
     }
     return builder.config("spark.sql.shuffle.partitions", "8").getOrCreate();
+  }
+
+  /** The session's context, for RDDs and broadcasts. */
+  public static JavaSparkContext context() {
+    return JavaSparkContext.fromSparkContext(get().sparkContext());
   }
 }

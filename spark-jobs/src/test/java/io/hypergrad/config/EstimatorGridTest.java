@@ -23,7 +23,7 @@ class EstimatorGridTest {
   private List<EstimatorSpec> expand(String hocon, List<String> sets, List<String> skipped) throws IOException {
     File f = dir.resolve("t.conf").toFile();
     Files.writeString(f.toPath(), hocon);
-    JobConfig cfg = JobConfig.load(f, sets, EstimateJob.KNOWN_KEYS);
+    JobConfig cfg = JobConfig.load(f, sets, io.hypergrad.config.ConfigKeys.Job.ESTIMATE.keys());
     return EstimatorGrid.expand(cfg, 1000, skipped::add);
   }
 

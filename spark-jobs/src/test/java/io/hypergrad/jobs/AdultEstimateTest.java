@@ -28,7 +28,7 @@ class AdultEstimateTest {
   static void run() throws Exception {
     Path out = dir.resolve("adult");
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    EstimateJob.run(new EstimateJob.Options(new File("../conf/adult-l2.conf"),
+    EstimateJob.run(new RunOptions(new File("../conf/adult-l2.conf"),
         List.of("data.paths=[\"../data/adult/adult.data.gz\"]"), out, false), log);
     summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     for (JsonNode r : summary.get("results")) {

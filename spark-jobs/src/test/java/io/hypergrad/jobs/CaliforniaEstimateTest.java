@@ -29,7 +29,7 @@ class CaliforniaEstimateTest {
     Assumptions.assumeTrue(Files.isRegularFile(data), "../shared/data not present");
     Path out = dir.resolve("california");
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    EstimateJob.run(new EstimateJob.Options(new File("../conf/california-meta.conf"),
+    EstimateJob.run(new RunOptions(new File("../conf/california-meta.conf"),
         List.of("data.paths=[\"" + data.toString().replace("\\", "/") + "\"]"), out, false), log);
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals(8, summary.get("p").asInt());

@@ -22,7 +22,7 @@ class DistributedPlanTest {
   private List<String> errors(String plan, int partitions) throws Exception {
     Path out = dir.resolve(plan + partitions);
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    EstimateJob.run(new EstimateJob.Options(new File("../conf/adult-l2.conf"), List.of(
+    EstimateJob.run(new RunOptions(new File("../conf/adult-l2.conf"), List.of(
         "data.paths=[\"../data/adult/adult.data.gz\"]", "plan=" + plan, "partitions=" + partitions, "iterations=60",
         "seeds=2", "reference=cg",
         "estimators=[{method=neumann},{method=mixed-fp-km,alpha=0.95,schedule=linear,eta0=20,t0=50},{method=cg}]"),
@@ -57,7 +57,7 @@ class DistributedPlanTest {
     for (String plan : List.of("driver", "chains")) {
       Path out = dir.resolve("synthetic-" + plan);
       PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-      EstimateJob.run(new EstimateJob.Options(new File("../conf/synthetic.conf"), List.of("plan=" + plan, "iterations=300",
+      EstimateJob.run(new RunOptions(new File("../conf/synthetic.conf"), List.of("plan=" + plan, "iterations=300",
           "seeds=3", "problem.size=20", "problem.n_parent=50",
           "estimators=[{method=neumann},{method=mixed-fp-km,alpha=0.8,schedule=linear,eta0=10,t0=100},{method=exact}]"),
           out, false), log);

@@ -49,7 +49,7 @@ class HpoJobTest {
   static Path run(String name, List<String> extra, int failAfter) throws IOException {
     List<String> sets = new ArrayList<>(SMALL);
     sets.addAll(extra);
-    return HpoJob.run(new EstimateJob.Options(CONF, sets, dir.resolve(name), false), quiet(), failAfter);
+    return HpoJob.run(new RunOptions(CONF, sets, dir.resolve(name), false), quiet(), failAfter);
   }
 
   static double[] lambda(Path out) throws IOException {
@@ -103,19 +103,19 @@ class HpoJobTest {
     Files.writeString(step, text.substring(0, at + 2) + (d == '1' ? '2' : '1') + text.substring(at + 3));
     // without the local file system's .crc beside it (as on a store that keeps none) the checkpoint's own sha256 catches it
     Files.deleteIfExists(step.resolveSibling("." + step.getFileName() + ".crc"));
-    HpoCheckpoint.RefusedException e = assertThrows(HpoCheckpoint.RefusedException.class, () -> run("damaged", List.of(), -1));
+    io.hypergrad.hpo.HpoCheckpoint.RefusedException e = assertThrows(io.hypergrad.hpo.HpoCheckpoint.RefusedException.class, () -> run("damaged", List.of(), -1));
     assertTrue(e.getMessage().contains("corrupt") && e.getMessage().contains(step.getFileName().toString()), e.getMessage());
     assertTrue(e.getMessage().contains("sha256"), e.getMessage());
     // truncated, as a crash in the middle of a non-atomic copy would leave it
     Files.writeString(step, text.substring(0, text.length() / 2));
-    e = assertThrows(HpoCheckpoint.RefusedException.class, () -> run("damaged", List.of(), -1));
+    e = assertThrows(io.hypergrad.hpo.HpoCheckpoint.RefusedException.class, () -> run("damaged", List.of(), -1));
     assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
   }
 
   @Test
   void aCheckpointOfAnotherConfigurationIsRefused() throws Exception {
     assertThrows(IllegalStateException.class, () -> run("foreign", List.of(), 1));
-    HpoCheckpoint.RefusedException e = assertThrows(HpoCheckpoint.RefusedException.class,
+    io.hypergrad.hpo.HpoCheckpoint.RefusedException e = assertThrows(io.hypergrad.hpo.HpoCheckpoint.RefusedException.class,
         () -> run("foreign", List.of("problem.rho=0.2"), -1));
     assertTrue(e.getMessage().contains("different configuration"), e.getMessage());
     // more outer steps do not change any step already taken: that resumes
@@ -134,7 +134,7 @@ class HpoJobTest {
     assertTrue(s.get("val_loss").asDouble() < s.get("initial").get("val_loss").asDouble() - 1e-3, s.toString());
     List<String> history = Files.readAllLines(whole.resolve("history.csv"));
     assertEquals(1 + 9, history.size());
-    assertEquals(String.join(",", HpoJob.HISTORY_COLUMNS), history.get(0));
+    assertEquals(String.join(",", io.hypergrad.hpo.OuterLoop.HISTORY_COLUMNS), history.get(0));
     // history's last row carries the summary's numbers
     String[] last = history.get(9).split(",");
     assertEquals(s.get("val_loss").asDouble(), Double.parseDouble(last[3]), 0.0);
@@ -170,17 +170,8 @@ class HpoJobTest {
   @Test
   void jointMethodsOnTheDistributedPlanReproduceTheDriverPlan() throws Exception {
     for (String method : new String[] {"soba", "nbo-gd", "nhgd"}) {
-      List<String> joint = List.of("method=" + method, "joint.step_size=0.5", "joint.outer_ratio=0.1", "joint.eval_every=20",
-          "outer.steps=3", "batch=16");
-      Path driver = run(method + "-on-driver", joint, -1);
-      List<String> one = new ArrayList<>(joint);
-      one.addAll(List.of("plan=distributed", "partitions=1"));
-      Path dist = run(method + "-on-one-partition", one, -1);
-      assertArrayEquals(lambda(driver), lambda(dist), 0.0, method);
-      assertEquals(historyWithoutSeconds(driver), historyWithoutSeconds(dist), method);
-      List<String> three = new ArrayList<>(joint);
-      three.addAll(List.of("plan=distributed", "partitions=3"));
-      assertArrayEquals(lambda(driver), lambda(run(method + "-on-three", three, -1)), 1e-9, method);
+      assertDistributedReproducesDriver(method, List.of("method=" + method, "joint.step_size=0.5", "joint.outer_ratio=0.1",
+          "joint.eval_every=20", "outer.steps=3", "batch=16"));
     }
   }
 
@@ -189,18 +180,23 @@ class HpoJobTest {
     // one λ per training row: the window's gathered rows keep their split indices, so the per-row
     // weights and the minibatch B·z land where the driver plan puts them
     for (String method : new String[] {"soba", "nbo-gd"}) {
-      List<String> joint = List.of("method=" + method, "problem.hyper_model=hyper-cleaning", "joint.step_size=0.5",
-          "joint.outer_ratio=0.1", "joint.eval_every=20", "outer.steps=3", "batch=16");
-      Path driver = run(method + "-cleaning-on-driver", joint, -1);
-      List<String> one = new ArrayList<>(joint);
-      one.addAll(List.of("plan=distributed", "partitions=1"));
-      Path dist = run(method + "-cleaning-on-one-partition", one, -1);
-      assertArrayEquals(lambda(driver), lambda(dist), 0.0, method);
-      assertEquals(historyWithoutSeconds(driver), historyWithoutSeconds(dist), method);
-      List<String> three = new ArrayList<>(joint);
-      three.addAll(List.of("plan=distributed", "partitions=3"));
-      assertArrayEquals(lambda(driver), lambda(run(method + "-cleaning-on-three", three, -1)), 1e-9, method);
+      assertDistributedReproducesDriver(method + "-cleaning", List.of("method=" + method,
+          "problem.hyper_model=hyper-cleaning", "joint.step_size=0.5", "joint.outer_ratio=0.1", "joint.eval_every=20",
+          "outer.steps=3", "batch=16"));
     }
+  }
+
+  /** Bit for bit on one partition, to 1e-9 on three. */
+  private void assertDistributedReproducesDriver(String name, List<String> sets) throws Exception {
+    Path driver = run(name + "-on-driver", sets, -1);
+    List<String> one = new ArrayList<>(sets);
+    one.addAll(List.of("plan=distributed", "partitions=1"));
+    Path dist = run(name + "-on-one-partition", one, -1);
+    assertArrayEquals(lambda(driver), lambda(dist), 0.0, name);
+    assertEquals(historyWithoutSeconds(driver), historyWithoutSeconds(dist), name);
+    List<String> three = new ArrayList<>(sets);
+    three.addAll(List.of("plan=distributed", "partitions=3"));
+    assertArrayEquals(lambda(driver), lambda(run(name + "-on-three", three, -1)), 1e-9, name);
   }
 
   @Test

@@ -54,7 +54,7 @@ class InfluenceJobTest {
 
   @BeforeAll
   static void leaveOneOut() {
-    JobConfig cfg = JobConfig.load(CONF, SMALL, InfluenceJob.KNOWN_KEYS);
+    JobConfig cfg = JobConfig.load(CONF, SMALL, io.hypergrad.config.ConfigKeys.Job.INFLUENCE.keys());
     DataPreparation.Result data;
     try {
       data = DataPreparation.run(DataConfig.spec(cfg));
@@ -62,7 +62,7 @@ class InfluenceJobTest {
       throw new java.io.UncheckedIOException(e);
     }
     train = data.split("train");
-    problem = GlmTask.problem(cfg, data);
+    problem = io.hypergrad.task.GlmTask.problem(cfg, data);
     xStar = NewtonCg.solve(problem, new double[problem.p()], 1e-13, 100).x();
     double base = problem.outerLoss(xStar);
     int n = train.size();
@@ -86,7 +86,7 @@ class InfluenceJobTest {
     List<String> sets = new ArrayList<>(SMALL);
     sets.addAll(extra);
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    Path out = InfluenceJob.run(new EstimateJob.Options(CONF, sets, dir.resolve(name), false), log);
+    Path out = InfluenceJob.run(new RunOptions(CONF, sets, dir.resolve(name), false), log);
     return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
   }
 
@@ -182,7 +182,7 @@ class InfluenceJobTest {
     List<String> sets = new ArrayList<>(SMALL);
     sets.add("problem.hyper_model=instance-weights");
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> InfluenceJob.run(
-        new EstimateJob.Options(CONF, sets, dir.resolve("refused"), false), System.out));
+        new RunOptions(CONF, sets, dir.resolve("refused"), false), System.out));
     assertTrue(e.getMessage().contains("problem.hyper_model"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("refused").resolve("summary.json")));
   }

@@ -54,7 +54,7 @@ class PrepareJobTest {
   @BeforeAll
   static void prepare() throws Exception {
     prepared = dir.resolve("prepared");
-    PrepareJob.run(new PrepareJob.Options(conf("prep.conf", DATA.formatted(ADULT)).toFile(), List.of(), prepared, false), QUIET);
+    PrepareJob.run(new RunOptions(conf("prep.conf", DATA.formatted(ADULT)).toFile(), List.of(), prepared, false), QUIET);
   }
 
   @Test
@@ -80,7 +80,7 @@ class PrepareJobTest {
   void readingBackGivesTheRowsPreparedInMemory() throws Exception {
     DataPreparation.Result back = PreparedData.read(prepared);
     DataPreparation.Result direct = DataPreparation.run(io.hypergrad.config.DataConfig.spec(
-        io.hypergrad.config.JobConfig.load(dir.resolve("prep.conf").toFile(), List.of(), PrepareJob.KNOWN_KEYS)));
+        io.hypergrad.config.JobConfig.load(dir.resolve("prep.conf").toFile(), List.of(), io.hypergrad.config.ConfigKeys.Job.PREPARE.keys())));
     Set<Long> ids = new HashSet<>();
     for (String split : List.of("train", "val", "test")) {
       var a = back.split(split);
@@ -105,8 +105,8 @@ class PrepareJobTest {
         """;
     Path raw = dir.resolve("raw-out");
     Path fromParquet = dir.resolve("parquet-out");
-    EstimateJob.run(new EstimateJob.Options(conf("raw.conf", DATA.formatted(ADULT) + run).toFile(), List.of(), raw, false), QUIET);
-    EstimateJob.run(new EstimateJob.Options(conf("pq.conf", "data.prepared = \"" + prepared.toString().replace("\\", "/")
+    EstimateJob.run(new RunOptions(conf("raw.conf", DATA.formatted(ADULT) + run).toFile(), List.of(), raw, false), QUIET);
+    EstimateJob.run(new RunOptions(conf("pq.conf", "data.prepared = \"" + prepared.toString().replace("\\", "/")
         + "\"\n" + run).toFile(), List.of(), fromParquet, false), QUIET);
     ObjectMapper json = new ObjectMapper();
     JsonNode a = json.readTree(raw.resolve("summary.json").toFile()).get("results");
@@ -121,8 +121,8 @@ class PrepareJobTest {
     Path onExecutors = dir.resolve("parquet-chains-out");
     Path rawChains = dir.resolve("raw-chains-out");
     List<String> chains = List.of("plan=chains", "partitions=3");
-    EstimateJob.run(new EstimateJob.Options(dir.resolve("pq.conf").toFile(), chains, onExecutors, false), QUIET);
-    EstimateJob.run(new EstimateJob.Options(dir.resolve("raw.conf").toFile(), chains, rawChains, false), QUIET);
+    EstimateJob.run(new RunOptions(dir.resolve("pq.conf").toFile(), chains, onExecutors, false), QUIET);
+    EstimateJob.run(new RunOptions(dir.resolve("raw.conf").toFile(), chains, rawChains, false), QUIET);
     assertEquals(Files.readString(rawChains.resolve("errors.csv")), Files.readString(onExecutors.resolve("errors.csv")));
     JsonNode summary = json.readTree(onExecutors.resolve("summary.json").toFile());
     assertEquals("chains", summary.get("plan").asText());
@@ -138,7 +138,7 @@ class PrepareJobTest {
         data { format = csv, paths = ["%s"], label_column = y, split { train = 1, val = 1 } }
         """.formatted(bad.toString().replace("\\", "/")));
     DataFormatException e = assertThrows(DataFormatException.class,
-        () -> PrepareJob.run(new PrepareJob.Options(c.toFile(), List.of(), out, false), QUIET));
+        () -> PrepareJob.run(new RunOptions(c.toFile(), List.of(), out, false), QUIET));
     assertTrue(e.getMessage().contains("bad.csv:3") && e.getMessage().contains("field b") && e.getMessage().contains("'x'"),
         e.getMessage());
     assertFalse(Files.exists(out), "no output on failure");

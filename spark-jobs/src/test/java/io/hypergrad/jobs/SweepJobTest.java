@@ -30,7 +30,7 @@ class SweepJobTest {
   private Path sweep(String name) throws Exception {
     Path out = dir.resolve(name);
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    EstimateJob.run(new EstimateJob.Options(new File("../conf/adult-l2.conf"), GRID, out, false), log, true);
+    EstimateJob.run(new RunOptions(new File("../conf/adult-l2.conf"), GRID, out, false), log, true);
     return out;
   }
 

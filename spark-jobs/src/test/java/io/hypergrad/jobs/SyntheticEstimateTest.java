@@ -31,7 +31,7 @@ class SyntheticEstimateTest {
   static void run() throws Exception {
     out = dir.resolve("synthetic");
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    EstimateJob.run(new EstimateJob.Options(new File("../conf/synthetic.conf"), List.of(), out, false), log);
+    EstimateJob.run(new RunOptions(new File("../conf/synthetic.conf"), List.of(), out, false), log);
     summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     for (JsonNode r : summary.get("results")) {
       byLabel.put(r.get("method").asText() + ":" + r.get("params").path("schedule").asText(""), r);

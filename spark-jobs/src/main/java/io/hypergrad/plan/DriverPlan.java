@@ -1,4 +1,4 @@
-package io.hypergrad.jobs;
+package io.hypergrad.plan;
 
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.oracle.CounterSampler;
@@ -22,14 +22,14 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * Chain s of every configuration draws the same rows (common random numbers), and results are
  * reduced in seed order, so the output does not depend on the thread count.
  */
-final class DriverPlan {
+public final class DriverPlan {
   private DriverPlan() {}
 
   /**
    * One configuration's chains, given in seed order, reduced in that order: error mean/std and the
    * seed-mean estimate. Every plan reduces through here, so plans agree bit for bit.
    */
-  static LabelResult reduce(EstimatorSpec spec, List<ChainResult> perSeed, int every, int iterations, int q) {
+  public static LabelResult reduce(EstimatorSpec spec, List<ChainResult> perSeed, int every, int iterations, int q) {
     double[][] errors = new double[perSeed.size()][];
     double[] meanEstimate = new double[q];
     double seconds = 0;
@@ -47,15 +47,15 @@ final class DriverPlan {
     return new LabelResult(spec, ErrorSummary.of(errors, every, iterations), meanEstimate, seconds, Map.of());
   }
 
-  static List<LabelResult> run(StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs, int seeds,
+  public static List<LabelResult> run(StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs, int seeds,
       long baseSeed, int batch, int iterations, int every, int threads, double divergenceFactor, Progress progress) {
     return run(system, vStar, specs, seeds, baseSeed, batch, iterations, every, threads, divergenceFactor, progress, null);
   }
 
   /** As above; {@code coalescer} (plan distributed) is told when each chain starts and ends. */
-  static List<LabelResult> run(StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs, int seeds,
+  public static List<LabelResult> run(StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs, int seeds,
       long baseSeed, int batch, int iterations, int every, int threads, double divergenceFactor, Progress progress,
-      io.hypergrad.spark.PassCoalescer coalescer) {
+      PassCoalescer coalescer) {
     ChainRunner runner = new ChainRunner(system, vStar, divergenceFactor);
     CounterSampler sampler = new CounterSampler(baseSeed, system.rowCount(), batch);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {

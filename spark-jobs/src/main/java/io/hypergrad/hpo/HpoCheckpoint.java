@@ -1,4 +1,4 @@
-package io.hypergrad.jobs;
+package io.hypergrad.hpo;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +28,7 @@ import org.apache.hadoop.fs.Path;
  * ends with the SHA-256 of its body and carries the fingerprint of the config that wrote it: a
  * damaged or foreign checkpoint is refused, not resumed.
  */
-final class HpoCheckpoint {
+public final class HpoCheckpoint {
   static final String FORMAT = "hypergrad-hpo-checkpoint/1";
   private static final String PREFIX = "step-";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +44,7 @@ final class HpoCheckpoint {
   }
 
   /** A checkpoint that cannot be resumed: damaged, foreign or unreadable. */
-  static final class RefusedException extends IllegalArgumentException {
+  public static final class RefusedException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     RefusedException(String message) {
@@ -234,4 +234,47 @@ final class HpoCheckpoint {
       throw new IllegalStateException(e);
     }
   }
+  /** Keys that may change between a run and its resumption: they do not change any step's result. */
+  private static final java.util.Set<String> RESUMABLE_KEYS = java.util.Set.of("outer.steps", "time_budget", "checkpoint_dir",
+      "baseline.enabled", "baseline.reg_params", "baseline.max_iter");
+
+  /**
+   * --out holds the checkpoint and, once the run ends, the results. A non-empty --out without a
+   * checkpoint is refused (as every job refuses to overwrite); --overwrite starts over.
+   */
+  static void prepareOut(java.nio.file.Path out, HpoCheckpoint checkpoint, boolean overwrite) throws IOException {
+    if (overwrite) {
+      checkpoint.clear();
+      io.hypergrad.output.OutputDirectory.deleteTree(out);
+      return;
+    }
+    if (checkpoint.exists()) {
+      return;
+    }
+    if (java.nio.file.Files.isDirectory(out)) {
+      try (java.util.stream.Stream<java.nio.file.Path> st = java.nio.file.Files.list(out)) {
+        if (st.anyMatch(f -> !f.getFileName().toString().equals("checkpoint"))) {
+          throw new IllegalArgumentException("--out " + out + " exists, is not empty and holds no hpo checkpoint; pass "
+              + "--overwrite to replace it");
+        }
+      }
+    } else if (java.nio.file.Files.exists(out)) {
+      throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
+    }
+  }
+
+  /**
+   * SHA-256 of every config value (after --set) except those that cannot change a step's result:
+   * a checkpoint resumes only under the configuration that wrote it.
+   */
+  static String fingerprint(io.hypergrad.config.JobConfig cfg) {
+    java.util.TreeMap<String, String> flat = new java.util.TreeMap<>();
+    for (Map.Entry<String, com.typesafe.config.ConfigValue> e : cfg.raw().entrySet()) {
+      if (!RESUMABLE_KEYS.contains(e.getKey())) {
+        flat.put(e.getKey(), e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
+      }
+    }
+    return sha256(flat.toString());
+  }
+
 }

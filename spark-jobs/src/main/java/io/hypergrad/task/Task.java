@@ -1,4 +1,4 @@
-package io.hypergrad.jobs;
+package io.hypergrad.task;
 
 import io.hypergrad.oracle.StochasticLinearSystem;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.hypergrad.spark;
+package io.hypergrad.plan;
 
 import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.oracle.StochasticLinearSystem;

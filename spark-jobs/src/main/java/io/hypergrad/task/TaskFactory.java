@@ -1,5 +1,6 @@
-package io.hypergrad.jobs;
+package io.hypergrad.task;
 
+import io.hypergrad.plan.ExecutionPlan;
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
 import io.hypergrad.synthetic.SyntheticQuadraticProblem;
@@ -7,19 +8,15 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** Builds the linear system a config's {@code task} names: {@code synthetic} or {@code glm}. */
 public final class TaskFactory {
-  public static final Set<String> KEYS = Set.of("task", "name", "problem.size", "problem.n_parent", "problem.epsilon",
-      "problem.seed");
-
   private TaskFactory() {}
 
   /** Builds the task for the given execution plan ({@code driver} or {@code distributed}). */
   public static Task build(JobConfig cfg, PrintStream log, String plan) {
     String task = cfg.getString("task", "synthetic");
-    if (plan.equals("distributed") && !task.equals("glm")) {
+    if (plan.equals(ExecutionPlan.DISTRIBUTED) && !task.equals("glm")) {
       throw new InvalidConfigException(cfg.where("plan") + ": plan '" + plan + "' needs task = glm (a problem over data rows)");
     }
     return switch (task) {
@@ -36,10 +33,10 @@ public final class TaskFactory {
   }
 
   private static Task synthetic(JobConfig cfg, PrintStream log) {
-    int size = cfg.getPositiveInt("problem.size", 100);
-    int nParent = cfg.getPositiveInt("problem.n_parent", 1000);
-    double epsilon = cfg.getDouble("problem.epsilon", 0.01);
-    long seed = cfg.getLong("problem.seed", 0L);
+    int size = cfg.getPositiveInt("problem.size");
+    int nParent = cfg.getPositiveInt("problem.n_parent");
+    double epsilon = cfg.getDouble("problem.epsilon");
+    long seed = cfg.getLong("problem.seed");
     long start = System.nanoTime();
     try {
       SyntheticQuadraticProblem problem = SyntheticQuadraticProblem.generate(size, nParent, epsilon, seed);

@@ -1,4 +1,7 @@
-package io.hypergrad.jobs;
+package io.hypergrad.task;
+
+import io.hypergrad.plan.ExecutionPlan;
+import java.util.List;
 
 import io.hypergrad.config.DataConfig;
 import io.hypergrad.config.InvalidConfigException;
@@ -34,9 +37,8 @@ import java.util.SplittableRandom;
  * to a tight optimum with Newton-CG and returns the hypergradient's linear system at x*.
  */
 public final class GlmTask {
-  public static final Set<String> KEYS = Set.of("problem.model", "problem.hyper_model", "problem.model_ridge",
-      "problem.rho", "problem.activation", "problem.lambda_init", "problem.lambda_std", "problem.inner_tol",
-      "problem.inner_max_iter");
+  /** The plans a GLM task runs on. */
+  public static final List<String> PLANS = List.of(ExecutionPlan.DRIVER, ExecutionPlan.DISTRIBUTED, ExecutionPlan.CHAINS);
 
   private GlmTask() {}
 
@@ -47,14 +49,14 @@ public final class GlmTask {
     GlmLoss loss = loss(cfg, data.classes());
     try {
       HyperModel hyper = hyperModel(cfg, loss.parameterCount(data.featureCount()), train.size());
-      return new GlmBilevelProblem(loss, hyper, train, val, cfg.getDouble("problem.model_ridge", 0), false);
+      return new GlmBilevelProblem(loss, hyper, train, val, cfg.getDouble("problem.model_ridge"), false);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
     }
   }
 
-  static GlmLoss loss(JobConfig cfg, int classes) {
-    String model = cfg.getString("problem.model", "logistic");
+  public static GlmLoss loss(JobConfig cfg, int classes) {
+    String model = cfg.getString("problem.model");
     try {
       if (model.equals("logistic") && classes != 2) {
         throw new IllegalArgumentException("logistic regression needs 2 classes (labels 0/1); the data has "
@@ -77,14 +79,14 @@ public final class GlmTask {
    */
   public static Task build(JobConfig cfg, PrintStream log, String plan) {
     long start = System.nanoTime();
-    int batch = cfg.getPositiveInt("batch", 1);
-    int partitions = cfg.getPositiveInt("partitions", 4);
+    int batch = cfg.getPositiveInt("batch");
+    int partitions = cfg.getPositiveInt("partitions");
     if (DataConfig.isPrepared(cfg)) {
       Path dir = DataConfig.prepared(cfg);
       Map<String, Object> meta = GlmTask.preparedMetadata(cfg);
       int features = ((Number) meta.get("features")).intValue();
-      plan = resolvePlan(plan, PreparedData.count(meta, "train"), features, batch, log);
-      if (onSpark(plan)) {
+      plan = ExecutionPlan.resolve(plan, PreparedData.count(meta, "train"), features, batch, PLANS, log);
+      if (ExecutionPlan.onSpark(plan)) {
         GlmBilevelProblem distributed = fromPrepared(cfg, meta, partitions);
         log.printf(Locale.ROOT, "task glm: %s + %s on %d training rows read from %s into %d partitions on %s, %d features → "
             + "p = %d, q = %d (%.1f s)%n", distributed.loss().name(), distributed.hyperModel().name(),
@@ -98,21 +100,20 @@ public final class GlmTask {
     log.printf(Locale.ROOT, "task glm: %s + %s on %d training / %d validation rows, %d features → p = %d, q = %d (%.1f s)%n",
         problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
         data.featureCount(), problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
-    plan = resolvePlan(plan, problem.train().size(), problem.train().featureCount(), batch, log);
-    if (onSpark(plan)) {
+    plan = ExecutionPlan.resolve(plan, problem.train().size(), problem.train().featureCount(), batch, PLANS, log);
+    if (ExecutionPlan.onSpark(plan)) {
       long start2 = System.nanoTime();
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
-      GlmBilevelProblem distributed = distribute(jsc, problem, data, partitions);
+      GlmBilevelProblem distributed = distribute(problem, data, partitions);
       log.printf(Locale.ROOT, "oracle: %d training rows in %d cached partitions on %s (%.1f s)%n", problem.train().size(),
-          partitions, jsc.master(), (System.nanoTime() - start2) / 1e9);
+          partitions, SparkSessions.context().master(), (System.nanoTime() - start2) / 1e9);
       return solve(cfg, log, plan, distributed, partitions);
     }
     return solve(cfg, log, plan, problem, 0);
   }
 
   /** The problem's training and validation rows spread over {@code partitions} cached partitions. */
-  static GlmBilevelProblem distribute(JavaSparkContext jsc, GlmBilevelProblem problem, DataPreparation.Result data,
-      int partitions) {
+  public static GlmBilevelProblem distribute(GlmBilevelProblem problem, DataPreparation.Result data, int partitions) {
+    JavaSparkContext jsc = SparkSessions.context();
     return problem.withRows(PartitionedRows.distribute(jsc, rows(data.split("train"), data.featureCount()), partitions),
         PartitionedRows.distribute(jsc, rows(data.split("val"), data.featureCount()), partitions));
   }
@@ -121,23 +122,19 @@ public final class GlmTask {
    * The config's GLM problem over a prepared dataset whose training and validation splits go from
    * Parquet straight into {@code partitions} partitions on the executors.
    */
-  static GlmBilevelProblem fromPrepared(JobConfig cfg, Map<String, Object> meta, int partitions) {
+  public static GlmBilevelProblem fromPrepared(JobConfig cfg, Map<String, Object> meta, int partitions) {
     Path dir = DataConfig.prepared(cfg);
     int features = ((Number) meta.get("features")).intValue();
     GlmLoss loss = loss(cfg, ((Number) meta.get("classes")).intValue());
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get().sparkContext());
+    JavaSparkContext jsc = SparkSessions.context();
     try {
       HyperModel hyper = hyperModel(cfg, loss.parameterCount(features), PreparedData.count(meta, "train"));
       return GlmBilevelProblem.over(loss, hyper, PartitionedRows.of(jsc, PreparedData.partitions(dir, "train", partitions),
           features), PartitionedRows.of(jsc, PreparedData.partitions(dir, "val", partitions), features),
-          cfg.getDouble("problem.model_ridge", 0), false);
+          cfg.getDouble("problem.model_ridge"), false);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
     }
-  }
-
-  private static boolean onSpark(String plan) {
-    return plan.equals("distributed") || plan.equals("chains");
   }
 
   /**
@@ -145,8 +142,8 @@ public final class GlmTask {
    * product), then the hypergradient's linear system at x*.
    */
   private static Task solve(JobConfig cfg, PrintStream log, String plan, GlmBilevelProblem problem, int partitions) {
-    double tol = cfg.getDouble("problem.inner_tol", 1e-9);
-    int maxIter = cfg.getPositiveInt("problem.inner_max_iter", 100);
+    double tol = cfg.getDouble("problem.inner_tol");
+    int maxIter = cfg.getPositiveInt("problem.inner_max_iter");
     long solveStart = System.nanoTime();
     NewtonCg.Result inner = NewtonCg.solve(problem, new double[problem.p()], tol, maxIter);
     double solveSeconds = (System.nanoTime() - solveStart) / 1e9;
@@ -176,35 +173,8 @@ public final class GlmTask {
     return new Task(problem.linearSystemAt(inner.x()), info, plan);
   }
 
-  /** Rows of training data (bytes of feature values) up to which plan auto stays in the driver. */
-  static final long DRIVER_PLAN_MAX_BYTES = 256L << 20;
-
-  /** Plan auto, decided by size: the driver while the rows are small, else distributed for large minibatches, else chains. */
-  static String resolvePlan(String plan, int rows, int features, int batch, PrintStream log) {
-    if (!plan.equals("auto")) {
-      log.printf(Locale.ROOT, "plan %s (as configured)%n", plan);
-      return plan;
-    }
-    long bytes = 8L * rows * features;
-    String chosen;
-    String why;
-    if (bytes <= DRIVER_PLAN_MAX_BYTES) {
-      chosen = "driver";
-      why = String.format(Locale.ROOT, "the training rows (%.0f MB) fit this JVM comfortably (≤ %d MB)", bytes / 1e6,
-          DRIVER_PLAN_MAX_BYTES >> 20);
-    } else if (batch >= 1000) {
-      chosen = "distributed";
-      why = "large rows and minibatches of " + batch + ": one pass over the partitions per iteration";
-    } else {
-      chosen = "chains";
-      why = "large rows and small minibatches (" + batch + "): gather the sampled rows once, run the chains in executor tasks";
-    }
-    log.printf(Locale.ROOT, "plan auto → %s: %s%n", chosen, why);
-    return chosen;
-  }
-
   /** The metadata.json of the config's {@code data.prepared}; an unreadable one is a config error. */
-  static Map<String, Object> preparedMetadata(JobConfig cfg) {
+  public static Map<String, Object> preparedMetadata(JobConfig cfg) {
     try {
       return PreparedData.metadata(DataConfig.prepared(cfg));
     } catch (IOException e) {
@@ -212,7 +182,7 @@ public final class GlmTask {
     }
   }
 
-  static DataPreparation.Result load(JobConfig cfg, PrintStream log) {
+  public static DataPreparation.Result load(JobConfig cfg, PrintStream log) {
     long start = System.nanoTime();
     try {
       DataPreparation.Result data = DataConfig.isPrepared(cfg) ? PreparedData.read(DataConfig.prepared(cfg))
@@ -228,9 +198,9 @@ public final class GlmTask {
     return new LabeledRows(split.features(), split.labels(), featureCount);
   }
 
-  static HyperModel hyperModel(JobConfig cfg, int p, int nTrain) {
-    String name = cfg.getString("problem.hyper_model", "l2");
-    double rho = cfg.getDouble("problem.rho", 0.1);
+  public static HyperModel hyperModel(JobConfig cfg, int p, int nTrain) {
+    String name = cfg.getString("problem.hyper_model");
+    double rho = cfg.getDouble("problem.rho");
     int q = switch (name) {
       case "l2" -> 1;
       case "l2-per-feature", "l2-exp-per-feature", "biased-reg" -> p;
@@ -240,11 +210,11 @@ public final class GlmTask {
     };
     double init = cfg.getDouble("problem.lambda_init",
         name.equals("biased-reg") || name.equals("hyper-cleaning") || name.equals("l2-exp-per-feature") ? 0 : 1);
-    double std = cfg.getDouble("problem.lambda_std", 0);
+    double std = cfg.getDouble("problem.lambda_std");
     double[] lambda = new double[q];
     Arrays.fill(lambda, init);
     if (std > 0) {
-      SplittableRandom rng = new SplittableRandom(cfg.getLong("problem.seed", 0L));
+      SplittableRandom rng = new SplittableRandom(cfg.getLong("problem.seed"));
       for (int j = 0; j < q; j++) {
         lambda[j] += std * gaussian(rng);
       }
@@ -255,7 +225,7 @@ public final class GlmTask {
       case "l2-exp-per-feature" -> new io.hypergrad.model.ExpPerFeatureRidgeHyperModel(lambda);
       case "biased-reg" -> new BiasedRegularizationHyperModel(rho, lambda);
       case "instance-weights" -> InstanceWeightHyperModel.instanceWeights(
-          InstanceWeightHyperModel.Activation.named(cfg.getString("problem.activation", "none")), rho, lambda);
+          InstanceWeightHyperModel.Activation.named(cfg.getString("problem.activation")), rho, lambda);
       default -> InstanceWeightHyperModel.hyperCleaning(rho, lambda);
     };
   }

@@ -1,4 +1,4 @@
-package io.hypergrad.jobs;
+package io.hypergrad.plan;
 
 import io.hypergrad.estimator.DivergenceException;
 import io.hypergrad.estimator.EstimatorSpec;
@@ -23,7 +23,7 @@ import org.apache.spark.broadcast.Broadcast;
  * contiguous group per task. Results come back in (configuration, seed) order and are reduced as the
  * driver plan reduces them, so the two plans agree bit for bit.
  */
-final class ChainsPlan {
+public final class ChainsPlan {
   private ChainsPlan() {}
 
   /** A chain's outcome, or the divergence that stopped it (thrown again on the driver). */
@@ -36,7 +36,7 @@ final class ChainsPlan {
    * Runs the chains in executor tasks. A GLM system first gathers, in one pass, the training rows
    * its chains draw (a system in this JVM is its own); the system the tasks run on is broadcast.
    */
-  static List<LabelResult> run(JavaSparkContext jsc, StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs,
+  public static List<LabelResult> run(JavaSparkContext jsc, StochasticLinearSystem system, double[] vStar, List<EstimatorSpec> specs,
       int seeds, long baseSeed, int batch, int iterations, int every, double divergenceFactor, int tasks, PrintStream log) {
     long start = System.nanoTime();
     CounterSampler sampler = new CounterSampler(baseSeed, system.rowCount(), batch);

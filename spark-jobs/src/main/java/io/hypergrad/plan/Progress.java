@@ -1,10 +1,10 @@
-package io.hypergrad.jobs;
+package io.hypergrad.plan;
 
 import java.io.PrintStream;
 import java.util.Locale;
 
 /** Progress lines while chains run: a status line at most every couple of seconds, with rate and ETA. */
-final class Progress {
+public final class Progress {
   private static final long STATUS_EVERY_NANOS = 2_000_000_000L;
 
   private final PrintStream log;
@@ -14,7 +14,7 @@ final class Progress {
   private int done;
   private long lastStatus = start;
 
-  Progress(PrintStream log, int totalChains, long iterationsPerChain) {
+  public Progress(PrintStream log, int totalChains, long iterationsPerChain) {
     this.log = log;
     this.totalChains = totalChains;
     this.iterationsPerChain = iterationsPerChain;

@@ -1,4 +1,4 @@
-package io.hypergrad.jobs;
+package io.hypergrad.hpo;
 
 import io.hypergrad.config.DataConfig;
 import io.hypergrad.config.InvalidConfigException;
@@ -38,7 +38,7 @@ final class TrainValidationSplitBaseline {
 
   /** @param data the splits as the hpo job read them, or null when they are read from the prepared Parquet */
   static Map<String, Object> run(JobConfig cfg, DataPreparation.Result data, PrintStream log) {
-    if (!cfg.getString("problem.model", "logistic").equals("logistic")) {
+    if (!cfg.getString("problem.model").equals("logistic")) {
       throw new InvalidConfigException(cfg.where("baseline.enabled") + ": the TrainValidationSplit baseline is for "
           + "problem.model = logistic");
     }
@@ -56,7 +56,7 @@ final class TrainValidationSplitBaseline {
       grid.addAll(List.of(1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0));
     }
     double[] regs = grid.stream().mapToDouble(Double::doubleValue).toArray();
-    int maxIter = cfg.getPositiveInt("baseline.max_iter", 200);
+    int maxIter = cfg.getPositiveInt("baseline.max_iter");
     LogisticRegression lr = new LogisticRegression().setFitIntercept(false).setStandardization(false).setElasticNetParam(0)
         .setMaxIter(maxIter).setTol(1e-8);
     ParamMap[] params = new ParamGridBuilder().addGrid(lr.regParam(), regs).build();
@@ -65,7 +65,7 @@ final class TrainValidationSplitBaseline {
     long nTrain = train.count();
     long nVal = val.count();
     TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(lr).setEvaluator(logLoss).setEstimatorParamMaps(params)
-        .setTrainRatio(nTrain / (double) (nTrain + nVal)).setSeed(cfg.getLong("seed", 0L));
+        .setTrainRatio(nTrain / (double) (nTrain + nVal)).setSeed(cfg.getLong("seed"));
     TrainValidationSplitModel model = tvs.fit(train.union(val));
     double[] metrics = model.validationMetrics();
     int best = 0;

@@ -1,6 +1,7 @@
-package io.hypergrad.spark;
+package io.hypergrad.influence;
 
 import io.hypergrad.model.GlmLoss;
+import io.hypergrad.spark.RowPartition;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

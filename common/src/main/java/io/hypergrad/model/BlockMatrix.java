@@ -1,0 +1,41 @@
+package io.hypergrad.model;
+
+import java.io.Serializable;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * The features of a block of rows as one matrix, dense ({@link DenseMatrixBlock}, BLAS) or CSR
+ * ({@link CsrMatrixBlock}): the few products a {@link RowBlock}'s sums are made of. Vectors x, V
+ * keep the class-block layout (class c's coefficient of feature j at c·F + j).
+ */
+interface BlockMatrix extends Serializable {
+  int rows();
+
+  int features();
+
+  /** aᵢᵀ·z[offset, offset + F). */
+  double dot(int i, double[] z, int offset);
+
+  /** out[offset, offset + F) += a·aᵢ. */
+  void axpy(int i, double a, double[] out, int offset);
+
+  /** Margins of rows [from, from + len): M[i + c·len] = a_{from+i}ᵀx_c, len×K column-major. */
+  double[] margins(int from, int len, double[] x, int k);
+
+  /** out[outAt + c·F …] += Σᵢ T[i + c·len]·a_{from+i} for T len×K column-major. */
+  void accumulate(int from, int len, double[] t, int k, double[] out, int outAt);
+
+  /** Row i as a vector of its own. */
+  Vector row(int i);
+
+  /** Whether the K = 1 Hessian product runs chunk by chunk through level-2 BLAS (dense) rather than row by row. */
+  boolean chunkedHessian();
+
+  /**
+   * Rows per chunk: the sums run chunk by chunk so that a chunk (≈256 KB of dense values) stays in
+   * cache across the calls that read it, and the block is read from memory once per pass.
+   */
+  default int chunkRows() {
+    return Math.max(1, (1 << 20) / (8 * Math.max(1, features())));
+  }
+}

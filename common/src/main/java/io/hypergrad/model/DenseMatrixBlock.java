@@ -1,0 +1,98 @@
+package io.hypergrad.model;
+
+import io.hypergrad.linalg.Blas;
+import java.util.Arrays;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * Dense rows as one F×n column-major matrix D, row i in {@code data[i·F … i·F + F)} (MLlib's
+ * InstanceBlock idea): the margins of a chunk are Dᵀ·X and Σᵢ aᵢ ⊗ tᵢ is D·T, one gemv for K = 1;
+ * for K > 1 a ddot or daxpy per row and class, which VectorBLAS runs faster than a thin dgemm here.
+ */
+final class DenseMatrixBlock implements BlockMatrix {
+  private static final long serialVersionUID = 1L;
+
+  private final int n;
+  private final int f;
+  private final double[] data;
+
+  private DenseMatrixBlock(int n, int f, double[] data) {
+    this.n = n;
+    this.f = f;
+    this.data = data;
+  }
+
+  /** The matrix of these rows, or null when any row is sparse. */
+  static DenseMatrixBlock of(Vector[] rows, int featureCount) {
+    double[] data = new double[rows.length * featureCount];
+    for (int i = 0; i < rows.length; i++) {
+      if (!(rows[i] instanceof DenseVector dv)) {
+        return null;
+      }
+      System.arraycopy(dv.values(), 0, data, i * featureCount, featureCount);
+    }
+    return new DenseMatrixBlock(rows.length, featureCount, data);
+  }
+
+  @Override
+  public int rows() {
+    return n;
+  }
+
+  @Override
+  public int features() {
+    return f;
+  }
+
+  @Override
+  public double dot(int i, double[] z, int offset) {
+    return Blas.get().ddot(f, data, i * f, 1, z, offset, 1);
+  }
+
+  @Override
+  public void axpy(int i, double a, double[] out, int offset) {
+    Blas.get().daxpy(f, a, data, i * f, 1, out, offset, 1);
+  }
+
+  @Override
+  public double[] margins(int from, int len, double[] x, int k) {
+    double[] m = new double[len * k];
+    if (k == 1) {
+      Blas.get().dgemv("T", f, len, 1.0, data, from * f, f, x, 0, 1, 0.0, m, 0, 1);
+    } else {
+      for (int i = 0; i < len; i++) {
+        for (int c = 0; c < k; c++) {
+          m[i + c * len] = dot(from + i, x, c * f);
+        }
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public void accumulate(int from, int len, double[] t, int k, double[] out, int outAt) {
+    if (k == 1) {
+      Blas.get().dgemv("N", f, len, 1.0, data, from * f, f, t, 0, 1, 1.0, out, outAt, 1);
+    } else {
+      for (int i = 0; i < len; i++) {
+        for (int c = 0; c < k; c++) {
+          double a = t[i + c * len];
+          if (a != 0) {
+            axpy(from + i, a, out, outAt + c * f);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public Vector row(int i) {
+    return new DenseVector(Arrays.copyOfRange(data, i * f, (i + 1) * f));
+  }
+
+  @Override
+  public boolean chunkedHessian() {
+    return true;
+  }
+}

@@ -1,0 +1,36 @@
+package io.hypergrad.hpo;
+
+import io.hypergrad.config.JobConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/** One {@code hpo} run: checkpoint, problem, method, the outer loop, the baseline and the results. */
+public final class Hpo {
+  private Hpo() {}
+
+  public static void run(JobConfig cfg, String task, Path out, boolean overwrite, Configuration hadoop, long start,
+      int failAfterStep, PrintStream log) throws IOException {
+    HpoSettings s = HpoSettings.of(cfg);
+    HpoCheckpoint checkpoint = new HpoCheckpoint(cfg.getString("checkpoint_dir", out.resolve("checkpoint").toUri().toString()),
+        HpoCheckpoint.fingerprint(cfg), hadoop);
+    HpoCheckpoint.prepareOut(out, checkpoint, overwrite);
+    HpoCheckpoint.State resumed = checkpoint.latest();
+    HpoProblem.Built built = HpoProblem.build(cfg, log);
+    HpoProblem problem = built.problem();
+    try {
+      OuterMethod method = s.spec() != null ? new HypergradientDescent(s, problem) : new JointWindow(cfg, s, problem);
+      OuterLoop.Result result = OuterLoop.run(method, problem, checkpoint, resumed, s, failAfterStep, log);
+      Map<String, Object> baseline = s.spec() != null && cfg.getBoolean("baseline.enabled")
+          ? TrainValidationSplitBaseline.run(cfg, built.data(), log) : null;
+      String methodName = s.spec() != null ? s.spec().method().canonicalName() : s.method();
+      HpoResults.write(out, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
+          cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), method.summary(result.steps()),
+          baseline, (System.nanoTime() - start) / 1e9), result, log);
+    } finally {
+      problem.release();
+    }
+  }
+}
