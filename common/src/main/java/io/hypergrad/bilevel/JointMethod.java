@@ -16,6 +16,8 @@ public abstract class JointMethod {
   protected final double[] x;
   protected final double[] lambda;
   protected final double[] hypergradient;
+  /** The linear-system variable u ≈ A⁻¹c that every joint method moves beside x and λ. */
+  protected final double[] u;
 
   protected JointMethod(BilevelOracle oracle, double[] x0, double[] lambda0) {
     this.oracle = oracle;
@@ -24,6 +26,7 @@ public abstract class JointMethod {
     this.x = x0.clone();
     this.lambda = lambda0.clone();
     this.hypergradient = new double[q];
+    this.u = new double[p];
   }
 
   /** Canonical config name: soba, nbo-gd, nsbo-sgd, nhgd. */
@@ -56,12 +59,13 @@ public abstract class JointMethod {
     return hypergradient.clone();
   }
 
-  /** Every state vector by name (x and λ included). */
+  /** Every state vector by name (x, λ and u included). */
   public Map<String, double[]> state() {
     Map<String, double[]> m = new LinkedHashMap<>();
     m.put("x", x.clone());
     m.put("lambda", lambda.clone());
     m.put("hypergradient", hypergradient.clone());
+    m.put("u", u.clone());
     return m;
   }
 
@@ -70,6 +74,10 @@ public abstract class JointMethod {
     copy(state, "x", x);
     copy(state, "lambda", lambda);
     copy(state, "hypergradient", hypergradient);
+    // NHGD recomputes u every step and did not checkpoint it before u moved here
+    if (state.containsKey("u")) {
+      copy(state, "u", u);
+    }
   }
 
   protected static void copy(Map<String, double[]> state, String key, double[] into) {

@@ -29,7 +29,6 @@ public final class NaturalHypergradientDescent extends JointMethod {
   private final double[] gi;
   private final double[] pg;
   private final double[] c;
-  private final double[] u;
   private final double[] bu;
 
   public NaturalHypergradientDescent(BilevelOracle oracle, double[] x0, double[] lambda0, double rho0, double outerRatio,
@@ -51,7 +50,6 @@ public final class NaturalHypergradientDescent extends JointMethod {
     this.gi = new double[p];
     this.pg = new double[m];
     this.c = new double[p];
-    this.u = new double[p];
     this.bu = new double[q];
     oracle.setLambda(lambda);
     refreshInverse();

@@ -1,6 +1,5 @@
 package io.hypergrad.bilevel;
 
-import java.util.Map;
 
 /**
  * The NBO framework (Dong, Yang, Yao, Zhang, ICML 2025): the inner Newton direction (H·v = ∇ₓg)
@@ -17,7 +16,6 @@ public final class NewtonBilevel extends JointMethod {
   private final double outerRatio;
   private final int newtonSteps;
   private final boolean stochastic;
-  private final double[] u;
   private final double[] v;
   private final double[] w;
   private final double[] g;
@@ -33,7 +31,6 @@ public final class NewtonBilevel extends JointMethod {
     this.outerRatio = outerRatio;
     this.newtonSteps = newtonSteps;
     this.stochastic = stochastic;
-    this.u = new double[p];
     this.v = new double[p];
     this.w = new double[p];
     this.g = new double[p];
@@ -85,18 +82,5 @@ public final class NewtonBilevel extends JointMethod {
         out[j] -= beta * (hv[j] - b[j]);
       }
     }
-  }
-
-  @Override
-  public Map<String, double[]> state() {
-    Map<String, double[]> m = super.state();
-    m.put("u", u.clone());
-    return m;
-  }
-
-  @Override
-  public void restore(Map<String, double[]> state) {
-    super.restore(state);
-    copy(state, "u", u);
   }
 }

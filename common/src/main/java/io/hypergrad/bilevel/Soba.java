@@ -1,6 +1,5 @@
 package io.hypergrad.bilevel;
 
-import java.util.Map;
 
 /**
  * SOBA (Dagréou, Ablin, Vaiter, Moreau, NeurIPS 2022), as benchopt's solver runs it, in this
@@ -11,7 +10,6 @@ import java.util.Map;
 public final class Soba extends JointMethod {
   private final double rho0;
   private final double outerRatio;
-  private final double[] u;
   private final double[] g;
   private final double[] au;
   private final double[] c;
@@ -21,7 +19,6 @@ public final class Soba extends JointMethod {
     super(oracle, x0, lambda0);
     this.rho0 = rho0;
     this.outerRatio = outerRatio;
-    this.u = new double[p];
     this.g = new double[p];
     this.au = new double[p];
     this.c = new double[p];
@@ -46,18 +43,5 @@ public final class Soba extends JointMethod {
       u[j] -= rho * (au[j] - c[j]);
     }
     outerStep(rho / outerRatio, bu);
-  }
-
-  @Override
-  public Map<String, double[]> state() {
-    Map<String, double[]> m = super.state();
-    m.put("u", u.clone());
-    return m;
-  }
-
-  @Override
-  public void restore(Map<String, double[]> state) {
-    super.restore(state);
-    copy(state, "u", u);
   }
 }

@@ -9,8 +9,6 @@ import org.apache.spark.ml.linalg.Vector;
  * keep the class-block layout (class c's coefficient of feature j at c·F + j).
  */
 interface BlockMatrix extends Serializable {
-  int rows();
-
   int features();
 
   /** aᵢᵀ·z[offset, offset + F). */
@@ -19,11 +17,28 @@ interface BlockMatrix extends Serializable {
   /** out[offset, offset + F) += a·aᵢ. */
   void axpy(int i, double a, double[] out, int offset);
 
-  /** Margins of rows [from, from + len): M[i + c·len] = a_{from+i}ᵀx_c, len×K column-major. */
-  double[] margins(int from, int len, double[] x, int k);
+  /** Margins of rows [from, from + len): M[i + c·len] = a_{from+i}ᵀx_c, len×K column-major; a dot per row and class. */
+  default double[] margins(int from, int len, double[] x, int k) {
+    double[] m = new double[len * k];
+    for (int i = 0; i < len; i++) {
+      for (int c = 0; c < k; c++) {
+        m[i + c * len] = dot(from + i, x, c * features());
+      }
+    }
+    return m;
+  }
 
-  /** out[outAt + c·F …] += Σᵢ T[i + c·len]·a_{from+i} for T len×K column-major. */
-  void accumulate(int from, int len, double[] t, int k, double[] out, int outAt);
+  /** out[outAt + c·F …] += Σᵢ T[i + c·len]·a_{from+i} for T len×K column-major; an axpy per nonzero T entry. */
+  default void accumulate(int from, int len, double[] t, int k, double[] out, int outAt) {
+    for (int i = 0; i < len; i++) {
+      for (int c = 0; c < k; c++) {
+        double a = t[i + c * len];
+        if (a != 0) {
+          axpy(from + i, a, out, outAt + c * features());
+        }
+      }
+    }
+  }
 
   /** Row i as a vector of its own. */
   Vector row(int i);

@@ -12,14 +12,12 @@ import org.apache.spark.ml.linalg.Vectors;
 final class CsrMatrixBlock implements BlockMatrix {
   private static final long serialVersionUID = 1L;
 
-  private final int n;
   private final int f;
   private final int[] indptr;
   private final int[] indices;
   private final double[] values;
 
-  private CsrMatrixBlock(int n, int f, int[] indptr, int[] indices, double[] values) {
-    this.n = n;
+  private CsrMatrixBlock(int f, int[] indptr, int[] indices, double[] values) {
     this.f = f;
     this.indptr = indptr;
     this.indices = indices;
@@ -42,12 +40,7 @@ final class CsrMatrixBlock implements BlockMatrix {
       System.arraycopy(sparse[i].indices(), 0, indices, indptr[i], sparse[i].indices().length);
       System.arraycopy(sparse[i].values(), 0, values, indptr[i], sparse[i].values().length);
     }
-    return new CsrMatrixBlock(rows.length, featureCount, indptr, indices, values);
-  }
-
-  @Override
-  public int rows() {
-    return n;
+    return new CsrMatrixBlock(featureCount, indptr, indices, values);
   }
 
   @Override
@@ -68,29 +61,6 @@ final class CsrMatrixBlock implements BlockMatrix {
   public void axpy(int i, double a, double[] out, int offset) {
     for (int e = indptr[i]; e < indptr[i + 1]; e++) {
       out[offset + indices[e]] += a * values[e];
-    }
-  }
-
-  @Override
-  public double[] margins(int from, int len, double[] x, int k) {
-    double[] m = new double[len * k];
-    for (int i = 0; i < len; i++) {
-      for (int c = 0; c < k; c++) {
-        m[i + c * len] = dot(from + i, x, c * f);
-      }
-    }
-    return m;
-  }
-
-  @Override
-  public void accumulate(int from, int len, double[] t, int k, double[] out, int outAt) {
-    for (int i = 0; i < len; i++) {
-      for (int c = 0; c < k; c++) {
-        double a = t[i + c * len];
-        if (a != 0) {
-          axpy(from + i, a, out, outAt + c * f);
-        }
-      }
     }
   }
 

@@ -13,12 +13,10 @@ import org.apache.spark.ml.linalg.Vector;
 final class DenseMatrixBlock implements BlockMatrix {
   private static final long serialVersionUID = 1L;
 
-  private final int n;
   private final int f;
   private final double[] data;
 
-  private DenseMatrixBlock(int n, int f, double[] data) {
-    this.n = n;
+  private DenseMatrixBlock(int f, double[] data) {
     this.f = f;
     this.data = data;
   }
@@ -32,12 +30,7 @@ final class DenseMatrixBlock implements BlockMatrix {
       }
       System.arraycopy(dv.values(), 0, data, i * featureCount, featureCount);
     }
-    return new DenseMatrixBlock(rows.length, featureCount, data);
-  }
-
-  @Override
-  public int rows() {
-    return n;
+    return new DenseMatrixBlock(featureCount, data);
   }
 
   @Override
@@ -55,35 +48,25 @@ final class DenseMatrixBlock implements BlockMatrix {
     Blas.get().daxpy(f, a, data, i * f, 1, out, offset, 1);
   }
 
+  /** One gemv for K = 1 (Dᵀ·x over the chunk). */
   @Override
   public double[] margins(int from, int len, double[] x, int k) {
-    double[] m = new double[len * k];
-    if (k == 1) {
-      Blas.get().dgemv("T", f, len, 1.0, data, from * f, f, x, 0, 1, 0.0, m, 0, 1);
-    } else {
-      for (int i = 0; i < len; i++) {
-        for (int c = 0; c < k; c++) {
-          m[i + c * len] = dot(from + i, x, c * f);
-        }
-      }
+    if (k != 1) {
+      return BlockMatrix.super.margins(from, len, x, k);
     }
+    double[] m = new double[len];
+    Blas.get().dgemv("T", f, len, 1.0, data, from * f, f, x, 0, 1, 0.0, m, 0, 1);
     return m;
   }
 
+  /** One gemv for K = 1 (out += D·t over the chunk). */
   @Override
   public void accumulate(int from, int len, double[] t, int k, double[] out, int outAt) {
-    if (k == 1) {
-      Blas.get().dgemv("N", f, len, 1.0, data, from * f, f, t, 0, 1, 1.0, out, outAt, 1);
-    } else {
-      for (int i = 0; i < len; i++) {
-        for (int c = 0; c < k; c++) {
-          double a = t[i + c * len];
-          if (a != 0) {
-            axpy(from + i, a, out, outAt + c * f);
-          }
-        }
-      }
+    if (k != 1) {
+      BlockMatrix.super.accumulate(from, len, t, k, out, outAt);
+      return;
     }
+    Blas.get().dgemv("N", f, len, 1.0, data, from * f, f, t, 0, 1, 1.0, out, outAt, 1);
   }
 
   @Override
