@@ -9,11 +9,8 @@ import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
 import io.hypergrad.estimator.ExactSolve;
 import io.hypergrad.linalg.Blas;
-import io.hypergrad.plan.ChainsPlan;
-import io.hypergrad.plan.DriverPlan;
+import io.hypergrad.plan.ChainRun;
 import io.hypergrad.plan.ExecutionPlan;
-import io.hypergrad.plan.PassCoalescer;
-import io.hypergrad.plan.Progress;
 import io.hypergrad.task.GlmTask;
 import io.hypergrad.task.Task;
 import io.hypergrad.task.TaskFactory;
@@ -58,14 +55,12 @@ public final class EstimateJob {
   public static Path run(RunOptions options, PrintStream log, boolean sweep) throws IOException {
     long start = System.nanoTime();
     JobConfig cfg = JobConfig.load(options.conf(), options.sets(), sweep ? ConfigKeys.Job.SWEEP : ConfigKeys.Job.ESTIMATE);
-    int seeds = cfg.getPositiveInt("seeds");
-    long baseSeed = cfg.getLong("seed");
-    int iterations = cfg.getPositiveInt("iterations");
-    int batch = cfg.getPositiveInt("batch");
-    int every = cfg.getPositiveInt("error_every");
-    int threads = cfg.getPositiveInt("threads", Runtime.getRuntime().availableProcessors());
+    ChainRun run = ChainRun.of(cfg);
+    int seeds = run.seeds();
+    int iterations = run.iterations();
+    int batch = run.batch();
+    int every = run.every();
     int exactMaxP = cfg.getPositiveInt("exact_max_p");
-    double divergenceFactor = cfg.getDouble("divergence_factor");
     String plan = ExecutionPlan.configured(cfg, GlmTask.PLANS);
     List<String> skipped = new ArrayList<>();
     List<EstimatorGrid.Member> members = EstimatorGrid.expandWithFamilies(cfg, iterations, skipped::add);
@@ -93,30 +88,8 @@ public final class EstimateJob {
 
       List<EstimatorSpec> iterative = specs.stream().filter(s -> s.method().isIterative()).toList();
       log.printf(Locale.ROOT, "plan %s: %d configurations × %d seeds × %d iterations (batch %d) on %d threads, BLAS %s%n",
-          plan, iterative.size(), seeds, iterations, batch, threads, Blas.implementationName());
-      Progress progress = new Progress(log, iterative.size() * seeds, iterations);
-      List<LabelResult> iterativeResults;
-      if (plan.equals("chains")) {
-        org.apache.spark.api.java.JavaSparkContext jsc = io.hypergrad.spark.SparkSessions.context();
-        // enough task groups to balance the cores and to report progress, few enough to keep task overhead small
-        int chains = iterative.size() * seeds;
-        int tasks = cfg.getPositiveInt("chain_tasks",
-            Math.max(1, Math.min(chains, Math.max(2 * jsc.defaultParallelism(), Math.min(64, chains / 20)))));
-        iterativeResults = ChainsPlan.run(jsc, system, vStar, iterative, seeds, baseSeed, batch, iterations, every,
-            divergenceFactor, tasks, log);
-      } else if (plan.equals("distributed")) {
-        // every chain its own thread, all riding one pass per iteration
-        int lanes = Math.min(iterative.size() * seeds, cfg.getPositiveInt("distributed_lanes"));
-        PassCoalescer coalescer = new PassCoalescer(
-            (io.hypergrad.model.GlmLinearSystem) system, 1000);
-        iterativeResults = DriverPlan.run(coalescer, vStar, iterative, seeds, baseSeed, batch, iterations, every,
-            Math.max(1, lanes), divergenceFactor, progress, coalescer);
-        log.printf(Locale.ROOT, "distributed plan: %.1f chains per pass on average%n", coalescer.requestsPerPass());
-        built.info().put("chains_per_pass", coalescer.requestsPerPass());
-      } else {
-        iterativeResults = DriverPlan.run(system, vStar, iterative, seeds, baseSeed, batch, iterations, every, threads,
-            divergenceFactor, progress);
-      }
+          plan, iterative.size(), seeds, iterations, batch, run.threads(), Blas.implementationName());
+      List<LabelResult> iterativeResults = run.run(plan, system, vStar, iterative, built.info(), log);
 
       List<LabelResult> results = new ArrayList<>();
       int next = 0;
@@ -138,7 +111,7 @@ public final class EstimateJob {
       header.put("batch", batch);
       header.put("error_every", every);
       header.put("seeds", seeds);
-      header.put("seed", baseSeed);
+      header.put("seed", run.baseSeed());
       header.put("plan", plan);
       header.put("reference", referenceName);
       header.put("exact_norm", Blas.norm(vStar));
@@ -147,7 +120,7 @@ public final class EstimateJob {
         header.put("cg_vs_exact_relative", d);
         log.printf(Locale.ROOT, "cg and exact agree to %.2e relative%n", d);
       });
-      header.put("threads", threads);
+      header.put("threads", run.threads());
       header.put("blas", Blas.implementationName());
       header.put("seconds", (System.nanoTime() - start) / 1e9);
       SummaryJson.write(out.path("summary.json"), header, results);
