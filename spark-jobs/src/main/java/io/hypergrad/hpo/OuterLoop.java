@@ -38,8 +38,8 @@ public final class OuterLoop {
       samples = resumed.samples();
       secondsBefore = resumed.seconds();
       step = resumed.step();
-      log.printf(Locale.ROOT, "hpo: resuming %s from the checkpoint of %s %d in %s%n", s.label(), method.stepName(), step,
-          checkpoint.location());
+      log.printf(Locale.ROOT, "hpo: resuming from the checkpoint of %s %d in %s (%s)%n", method.stepName(), step,
+          checkpoint.location(), s.label());
     } else {
       OuterMethod.Progress first = method.start();
       history = new ArrayList<>();
