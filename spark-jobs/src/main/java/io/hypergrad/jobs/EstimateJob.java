@@ -7,7 +7,6 @@ import io.hypergrad.config.JobConfig;
 import io.hypergrad.estimator.DirectSolution;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
-import io.hypergrad.estimator.ExactSolve;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.plan.ChainRun;
 import io.hypergrad.plan.ExecutionPlan;
@@ -27,12 +26,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code estimate}: builds the task's linear system, computes the reference v*, runs every listed

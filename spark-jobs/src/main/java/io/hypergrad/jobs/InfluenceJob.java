@@ -7,7 +7,6 @@ import io.hypergrad.config.JobConfig;
 import io.hypergrad.estimator.DirectSolution;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
-import io.hypergrad.estimator.ExactSolve;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.HyperModel;
@@ -31,26 +30,17 @@ import io.hypergrad.spark.RowPartition;
 import io.hypergrad.spark.SparkSessions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * {@code influence}: the influence of up-weighting every training row on the validation loss of a

@@ -8,14 +8,10 @@ import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
 import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.SparkSessions;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * {@code prepare}: raw dataset files → Parquet per split + metadata.json (DESIGN §4). Everything is

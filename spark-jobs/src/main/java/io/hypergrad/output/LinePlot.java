@@ -1,7 +1,6 @@
 package io.hypergrad.output;
 
 import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

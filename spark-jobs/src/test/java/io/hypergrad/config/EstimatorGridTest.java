@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Method;
-import io.hypergrad.jobs.EstimateJob;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
