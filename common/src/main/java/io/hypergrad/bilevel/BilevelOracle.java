@@ -26,6 +26,10 @@ public interface BilevelOracle {
   default void prepare(io.hypergrad.oracle.CounterSampler inner, io.hypergrad.oracle.CounterSampler outer, long from, long to) {
   }
 
+  /** Frees what the oracle made for itself (e.g. broadcast row weights); nothing by default. */
+  default void release() {
+  }
+
   /** Evaluates at λ from now on. */
   void setLambda(double[] lambda);
 

@@ -14,6 +14,8 @@ public final class GlmBilevelOracle implements BilevelOracle {
   private GlmBilevelProblem problem;
   private GlmBilevelProblem window;
   private double[] lambda;
+  /** Whether {@link #problem} is one this oracle made by moving λ (its weights are ours to free). */
+  private boolean ownsProblem;
 
   public GlmBilevelOracle(GlmBilevelProblem problem) {
     this.problem = problem;
@@ -55,9 +57,20 @@ public final class GlmBilevelOracle implements BilevelOracle {
     if (!java.util.Arrays.equals(next, lambda)) {
       GlmBilevelProblem moved = problem.withLambda(next);
       window = window == null ? null : window == problem ? moved : window.withLambda(next);
-      problem.releaseWeights();
+      if (ownsProblem) {
+        problem.releaseWeights();
+      }
       problem = moved;
+      ownsProblem = true;
       lambda = next.clone();
+    }
+  }
+
+  /** Frees the row weights of the λ this oracle moved to; the problem it was given stays its owner's. */
+  @Override
+  public void release() {
+    if (ownsProblem) {
+      problem.releaseWeights();
     }
   }
 

@@ -121,6 +121,11 @@ final class JointWindow implements OuterMethod {
   }
 
   @Override
+  public void release() {
+    oracle.release();
+  }
+
+  @Override
   public String stepName() {
     return "evaluation";
   }

@@ -28,6 +28,15 @@ public final class OuterLoop {
    */
   static Result run(OuterMethod method, HpoProblem problem, HpoCheckpoint checkpoint, HpoCheckpoint.State resumed,
       HpoSettings s, int failAfterStep, PrintStream log) throws IOException {
+    try {
+      return steps(method, problem, checkpoint, resumed, s, failAfterStep, log);
+    } finally {
+      method.release();
+    }
+  }
+
+  private static Result steps(OuterMethod method, HpoProblem problem, HpoCheckpoint checkpoint,
+      HpoCheckpoint.State resumed, HpoSettings s, int failAfterStep, PrintStream log) throws IOException {
     List<double[]> history;
     long samples;
     double secondsBefore;

@@ -34,4 +34,8 @@ interface OuterMethod {
 
   /** What summary.json says of the method beyond the shared keys. */
   Map<String, Object> summary(int steps);
+
+  /** Frees what the method made for itself; the loop calls it once the run ends, however it ends. */
+  default void release() {
+  }
 }
