@@ -1,13 +1,13 @@
 package io.hypergrad.bench;
 
 import io.hypergrad.linalg.Blas;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.LogisticLoss;
 import io.hypergrad.model.RidgeHyperModel;
 import io.hypergrad.oracle.CounterSampler;
-import io.hypergrad.model.GlmBilevelProblem;
-import io.hypergrad.model.GlmLinearSystem;
+import io.hypergrad.prep.table.RowPartition;
 import io.hypergrad.spark.PartitionedRows;
-import io.hypergrad.spark.RowPartition;
 import io.hypergrad.spark.SparkSessions;
 import java.util.ArrayList;
 import java.util.Arrays;

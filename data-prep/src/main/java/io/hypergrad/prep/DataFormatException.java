@@ -5,4 +5,9 @@ public final class DataFormatException extends IllegalArgumentException {
   public DataFormatException(String file, long line, String field, String problem) {
     super(file + ":" + line + ": " + (field == null ? "" : "field " + field + ": ") + problem);
   }
+
+  /** A message that already names where the bad input is. */
+  public DataFormatException(String message) {
+    super(message);
+  }
 }

@@ -3,10 +3,10 @@ package io.hypergrad.prep;
 import java.util.SplittableRandom;
 
 /** A uniform random permutation of 0…n−1 (Fisher–Yates), the same on every JVM for a seed. */
-final class Permutation {
+public final class Permutation {
   private Permutation() {}
 
-  static int[] of(int n, SplittableRandom rng) {
+  public static int[] of(int n, SplittableRandom rng) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;

@@ -18,7 +18,7 @@ import org.apache.spark.ml.linalg.Vectors;
  * @param shift per feature
  * @param scale per feature, never 0
  */
-public record Scaler(String kind, double[] shift, double[] scale) {
+public record Scaler(String kind, double[] shift, double[] scale) implements java.io.Serializable {
 
   public static Scaler fit(String kind, Vector[] rows, int featureCount) {
     double[] shift = new double[featureCount];

@@ -4,7 +4,7 @@ package io.hypergrad.prep;
  * How many rows go to train, validation and test: each a count (an integer ≥ 1, or 0 for none) or
  * a ratio of all rows (a number in (0, 1)). Rows left over are not used.
  */
-public record SplitSizes(double train, double val, double test) {
+public record SplitSizes(double train, double val, double test) implements java.io.Serializable {
   public SplitSizes {
     check("train", train);
     check("val", val);

@@ -27,7 +27,13 @@ public final class ConfigKeys {
     DATA_SOURCE(key("data.format", null), key("data.paths", null), key("data.label_column", null),
         key("data.separator", ","), key("data.num_features", 0), key("data.california_features", "sklearn"),
         key("data.scaler", "none"), key("data.split.train", 0.5), key("data.split.val", 0.5), key("data.split.test", 0),
-        key("data.seed", 0L), key("data.label_noise.fraction", 0), key("data.label_noise.seed", 0L)),
+        key("data.split.method", "permutation"), key("data.split.column", null), key("data.seed", 0L), key("data.label_noise.fraction", 0), key("data.label_noise.seed", 0L)),
+    DATA_TABLE(key("data.source.format", null), key("data.source.path", null), key("data.source.paths", null),
+        key("data.source.table", null), key("data.source.label", null), key("data.source.features", null),
+        key("data.source.exclude", null), key("data.source.categorical", null), key("data.source.encoding", "onehot"),
+        key("data.source.id", null), key("data.source.header", true), key("data.source.separator", ","),
+        key("data.source.schema", null), key("data.source.num_features", 0), key("data.source.options", null),
+        key("data.on_bad_row", "fail")),
     DATA_PREPARED(key("data.prepared", null)),
     GLM_PROBLEM(key("problem.model", "logistic"), key("problem.hyper_model", "l2"), key("problem.rho", 0.1),
         key("problem.model_ridge", 0), key("problem.activation", "none"), key("problem.lambda_init", null),
@@ -68,15 +74,15 @@ public final class ConfigKeys {
 
   /** The jobs and the groups each takes. */
   public enum Job {
-    PREPARE(Group.NAME, Group.DATA_SOURCE),
-    ESTIMATE(Group.NAME, Group.TASK, Group.DATA_SOURCE, Group.DATA_PREPARED, Group.GLM_PROBLEM, Group.SYNTHETIC_PROBLEM,
+    PREPARE(Group.NAME, Group.DATA_SOURCE, Group.DATA_TABLE, Group.PARTITIONS),
+    ESTIMATE(Group.NAME, Group.TASK, Group.DATA_SOURCE, Group.DATA_TABLE, Group.DATA_PREPARED, Group.GLM_PROBLEM, Group.SYNTHETIC_PROBLEM,
         Group.PROBLEM_SEED, Group.SAMPLING, Group.ITERATIONS, Group.ESTIMATE, Group.PLAN, Group.PARTITIONS,
         Group.CHAIN_EXECUTION, Group.SOLVERS, Group.ESTIMATOR_PARAMETERS),
     SWEEP(ESTIMATE.groups.toArray(new Group[0])),
-    INFLUENCE(Group.NAME, Group.TASK, Group.DATA_SOURCE, Group.DATA_PREPARED, Group.GLM_PROBLEM, Group.PROBLEM_SEED,
+    INFLUENCE(Group.NAME, Group.TASK, Group.DATA_SOURCE, Group.DATA_TABLE, Group.DATA_PREPARED, Group.GLM_PROBLEM, Group.PROBLEM_SEED,
         Group.SAMPLING, Group.ITERATIONS, Group.PARTITIONS, Group.SOLVERS, Group.ESTIMATOR_PARAMETERS, Group.METHOD,
         Group.INFLUENCE),
-    HPO(Group.NAME, Group.TASK, Group.DATA_SOURCE, Group.DATA_PREPARED, Group.GLM_PROBLEM, Group.PROBLEM_SEED,
+    HPO(Group.NAME, Group.TASK, Group.DATA_SOURCE, Group.DATA_TABLE, Group.DATA_PREPARED, Group.GLM_PROBLEM, Group.PROBLEM_SEED,
         Group.SAMPLING, Group.PLAN, Group.PARTITIONS, Group.SOLVERS, Group.ESTIMATOR_PARAMETERS, Group.METHOD, Group.HPO,
         Group.JOINT);
 

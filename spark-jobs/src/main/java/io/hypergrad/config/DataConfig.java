@@ -1,13 +1,99 @@
 package io.hypergrad.config;
 
+import com.typesafe.config.ConfigValue;
 import io.hypergrad.prep.DataSpec;
 import io.hypergrad.prep.SplitSizes;
+import io.hypergrad.prep.table.SplitRule;
+import io.hypergrad.prep.table.TableIngest;
+import io.hypergrad.prep.table.TableSpec;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The {@code data} block of a config (documented in conf/README.md) as a {@link DataSpec}. */
+/**
+ * The {@code data} block of a config (documented in conf/README.md): raw files read here ({@link
+ * DataSpec}), a table Spark reads on the executors ({@link TableSpec}), or a prepare output.
+ */
 public final class DataConfig {
   private DataConfig() {}
+
+  /** Whether the config names a table for Spark to read ({@code data.source}). */
+  public static boolean isTable(JobConfig cfg) {
+    return cfg.has("data.source");
+  }
+
+  /** Refuses a config that names its data twice (raw files, a table, a prepare output). */
+  public static void checkOneSource(JobConfig cfg) {
+    int given = (cfg.has("data.format") || cfg.has("data.paths") ? 1 : 0) + (isTable(cfg) ? 1 : 0)
+        + (isPrepared(cfg) ? 1 : 0);
+    if (given > 1) {
+      throw new InvalidConfigException(cfg.source() + ": name the data once: data.format/paths (raw files), "
+          + "data.source (a table Spark reads) or data.prepared (a prepare output)");
+    }
+    if (!isTable(cfg) && cfg.has("data.on_bad_row")) {
+      throw new InvalidConfigException(cfg.where("data.on_bad_row") + ": data.on_bad_row applies to data.source");
+    }
+    if (!isTable(cfg) && !cfg.getString("data.split.method").equals("permutation")) {
+      throw new InvalidConfigException(cfg.where("data.split.method") + ": data.split.method = "
+          + cfg.getString("data.split.method") + " needs data.source (raw files split by permutation)");
+    }
+  }
+
+  public static TableSpec table(JobConfig cfg) {
+    String format = cfg.getString("data.source.format", null);
+    if (format == null) {
+      throw new InvalidConfigException(cfg.where("data.source") + ": data.source needs format (one of "
+          + TableSpec.FORMATS + ")");
+    }
+    List<String> paths = cfg.has("data.source.paths") ? cfg.getStringList("data.source.paths")
+        : cfg.has("data.source.path") ? List.of(cfg.getString("data.source.path", null)) : List.of();
+    Map<String, String> options = new LinkedHashMap<>();
+    if (format.equals("csv")) {
+      options.put("header", String.valueOf(cfg.getBoolean("data.source.header")));
+      options.put("sep", cfg.getString("data.source.separator"));
+    }
+    if (format.equals("libsvm") && cfg.getInt("data.source.num_features") > 0) {
+      options.put("numFeatures", String.valueOf(cfg.getInt("data.source.num_features")));
+    }
+    if (cfg.has("data.source.options")) {
+      for (Map.Entry<String, ConfigValue> e : cfg.raw().getConfig("data.source.options").entrySet()) {
+        options.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+      }
+    }
+    try {
+      return new TableSpec(format, paths, cfg.getString("data.source.table", null),
+          cfg.getString("data.source.label", null), list(cfg, "data.source.features"), list(cfg, "data.source.exclude"),
+          list(cfg, "data.source.categorical"), cfg.getString("data.source.encoding"), cfg.getString("data.source.id", null),
+          null, options, cfg.getString("data.source.schema", null), cfg.getString("data.on_bad_row"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("data.source") + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static SplitRule splitRule(JobConfig cfg) {
+    try {
+      return new SplitRule(cfg.getString("data.split.method"), splitSizes(cfg), cfg.getLong("data.seed"),
+          cfg.getString("data.split.column", null));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("data.split") + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The ingest's scaler, label noise and partition count. */
+  public static TableIngest.Settings ingest(JobConfig cfg) {
+    return new TableIngest.Settings(cfg.getString("data.scaler"), cfg.getDouble("data.label_noise.fraction"),
+        cfg.getLong("data.label_noise.seed"), cfg.getPositiveInt("partitions"));
+  }
+
+  private static List<String> list(JobConfig cfg, String key) {
+    return cfg.has(key) ? cfg.getStringList(key) : List.of();
+  }
+
+  private static SplitSizes splitSizes(JobConfig cfg) {
+    return new SplitSizes(cfg.getDouble("data.split.train"), cfg.getDouble("data.split.val"),
+        cfg.getDouble("data.split.test"));
+  }
 
   /** Whether the config reads a {@code prepare} output rather than raw files. */
   public static boolean isPrepared(JobConfig cfg) {
@@ -39,8 +125,7 @@ public final class DataConfig {
       throw new InvalidConfigException(cfg.source() + ": data.format = csv needs data.label_column");
     }
     try {
-      SplitSizes split = new SplitSizes(cfg.getDouble("data.split.train"), cfg.getDouble("data.split.val"),
-          cfg.getDouble("data.split.test"));
+      SplitSizes split = splitSizes(cfg);
       return new DataSpec(format, paths, cfg.getString("data.label_column", null), sep.charAt(0),
           cfg.getInt("data.num_features"), cfg.getString("data.california_features"),
           cfg.getString("data.scaler"), split, cfg.getLong("data.seed"),

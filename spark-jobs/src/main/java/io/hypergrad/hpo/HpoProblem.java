@@ -2,6 +2,7 @@ package io.hypergrad.hpo;
 
 import io.hypergrad.bilevel.BilevelOracle;
 import io.hypergrad.bilevel.GlmBilevelOracle;
+import io.hypergrad.config.JobConfig;
 import io.hypergrad.estimator.DirectSolution;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
@@ -10,25 +11,15 @@ import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.InnerObjective;
 import io.hypergrad.oracle.CounterSampler;
 import io.hypergrad.oracle.StochasticLinearSystem;
-import io.hypergrad.config.DataConfig;
-import io.hypergrad.config.JobConfig;
-import io.hypergrad.model.LabeledRows;
 import io.hypergrad.plan.ExecutionPlan;
-import io.hypergrad.prep.DataPreparation;
-import io.hypergrad.prep.PreparedSplit;
 import io.hypergrad.rows.LocalRows;
 import io.hypergrad.rows.RowSource;
-import io.hypergrad.spark.PartitionedRows;
-import io.hypergrad.spark.PreparedData;
-import io.hypergrad.spark.SparkSessions;
+import io.hypergrad.run.ChainRunner;
+import io.hypergrad.task.GlmData;
 import io.hypergrad.task.GlmTask;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.spark.ml.linalg.Vector;
-import io.hypergrad.run.ChainRunner;
 
 /**
  * What the {@code hpo} job's outer loop needs of a bilevel GLM problem, wherever its rows live: the
@@ -41,54 +32,30 @@ public final class HpoProblem {
   private final RowSource test;
   private final String plan;
 
-  /** The problem, and the data when this JVM read it (null when the rows went from Parquet to the executors). */
-  record Built(HpoProblem problem, DataPreparation.Result data) {}
+  /** The problem, and the data it was built over. */
+  record Built(HpoProblem problem, GlmData data) {}
 
   /** The config's problem at λ₀ on the plan it resolves to: driver or distributed. */
   static Built build(JobConfig cfg, PrintStream log) {
     long start = System.nanoTime();
     List<String> offered = List.of(ExecutionPlan.DRIVER, ExecutionPlan.DISTRIBUTED);
-    String plan = ExecutionPlan.configured(cfg, offered);
-    int partitions = cfg.getPositiveInt("partitions");
+    String configured = ExecutionPlan.configured(cfg, offered);
     int batch = cfg.getPositiveInt("batch");
-    if (DataConfig.isPrepared(cfg)) {
-      Path dir = DataConfig.prepared(cfg);
-      Map<String, Object> meta = GlmTask.preparedMetadata(cfg);
-      int features = ((Number) meta.get("features")).intValue();
-      plan = ExecutionPlan.resolve(plan, PreparedData.count(meta, "train"), features, batch, offered, log);
-      if (plan.equals(ExecutionPlan.DISTRIBUTED)) {
-        GlmBilevelProblem problem = GlmTask.fromPrepared(cfg, meta, partitions);
-        int nTest = PreparedData.count(meta, "test");
-        log.printf(Locale.ROOT, "hpo: plan distributed, %s + %s on %d/%d/%d rows in %d partitions, p = %d, q = %d (%.1f s)%n",
-            problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(), nTest,
-            partitions, problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
-        return new Built(new HpoProblem(problem, nTest > 0
-            ? PartitionedRows.of(SparkSessions.context(), PreparedData.partitions(dir, "test", partitions), features) : null,
-            plan), null);
+    GlmData data = GlmData.load(cfg, log, (n, features) -> ExecutionPlan.resolve(configured, n, features, batch, offered,
+        log));
+    GlmBilevelProblem problem = GlmTask.problem(cfg, data);
+    RowSource test = data.rows("test");
+    if (test != null && test.local()) {
+      LocalRows rows = (LocalRows) test;
+      for (int i = 0; i < rows.size(); i++) {
+        problem.loss().checkLabel(rows.label(i));
       }
     }
-    DataPreparation.Result data = GlmTask.load(cfg, log);
-    GlmBilevelProblem problem = GlmTask.problem(cfg, data);
-    if (!DataConfig.isPrepared(cfg)) {
-      plan = ExecutionPlan.resolve(plan, problem.train().size(), data.featureCount(), batch, offered, log);
-    }
-    PreparedSplit test = data.splits().stream().filter(sp -> sp.name().equals("test")).findFirst().orElse(null);
-    LabeledRows testRows = test == null ? new LabeledRows(new Vector[0], new double[0], data.featureCount())
-        : new LabeledRows(test.features(), test.labels(), data.featureCount());
-    for (double y : testRows.labels()) {
-      problem.loss().checkLabel(y);
-    }
-    boolean distributed = plan.equals(ExecutionPlan.DISTRIBUTED);
-    log.printf(Locale.ROOT, "hpo: plan %s, %s + %s on %d/%d/%d rows%s, p = %d, q = %d%n", plan, problem.loss().name(),
-        problem.hyperModel().name(), problem.train().size(), problem.validation().size(), testRows.size(),
-        distributed ? " in " + partitions + " partitions" : "", problem.p(), problem.hyperModel().q());
-    if (testRows.size() == 0) {
-      return new Built(new HpoProblem(distributed ? GlmTask.distribute(problem, data, partitions) : problem, null, plan), data);
-    }
-    RowSource testSource = distributed ? PartitionedRows.distribute(SparkSessions.context(), testRows, partitions)
-        : LocalRows.of(testRows);
-    return new Built(new HpoProblem(distributed ? GlmTask.distribute(problem, data, partitions) : problem, testSource, plan),
-        data);
+    log.printf(Locale.ROOT, "hpo: plan %s, %s + %s on %d/%d/%d rows%s, p = %d, q = %d (%.1f s)%n", data.plan(),
+        problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
+        test == null ? 0 : test.size(), data.onSpark() ? " in " + cfg.getPositiveInt("partitions") + " partitions" : "",
+        problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
+    return new Built(new HpoProblem(problem, test, data.plan()), data);
   }
 
   /** @param test the test rows, or null */

@@ -1,11 +1,9 @@
 package io.hypergrad.hpo;
 
-import io.hypergrad.config.DataConfig;
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
-import io.hypergrad.prep.DataPreparation;
-import io.hypergrad.prep.PreparedSplit;
 import io.hypergrad.spark.SparkSessions;
+import io.hypergrad.task.GlmData;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +19,6 @@ import org.apache.spark.ml.tuning.TrainValidationSplit;
 import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -36,17 +33,17 @@ import org.apache.spark.sql.SparkSession;
 final class TrainValidationSplitBaseline {
   private TrainValidationSplitBaseline() {}
 
-  /** @param data the splits as the hpo job read them, or null when they are read from the prepared Parquet */
-  static Map<String, Object> run(JobConfig cfg, DataPreparation.Result data, PrintStream log) {
+  /** @param data the splits as the hpo job read them */
+  static Map<String, Object> run(JobConfig cfg, GlmData data, PrintStream log) {
     if (!cfg.getString("problem.model").equals("logistic")) {
       throw new InvalidConfigException(cfg.where("baseline.enabled") + ": the TrainValidationSplit baseline is for "
           + "problem.model = logistic");
     }
     long start = System.nanoTime();
     SparkSession spark = SparkSessions.get();
-    Dataset<Row> train = split(cfg, spark, data, "train");
-    Dataset<Row> val = split(cfg, spark, data, "val");
-    Dataset<Row> test = split(cfg, spark, data, "test");
+    Dataset<Row> train = split(cfg, data, "train");
+    Dataset<Row> val = split(cfg, data, "val");
+    Dataset<Row> test = split(cfg, data, "test");
     List<Double> grid = new ArrayList<>();
     if (cfg.has("baseline.reg_params")) {
       for (Object o : cfg.raw().getDoubleList("baseline.reg_params")) {
@@ -100,21 +97,11 @@ final class TrainValidationSplitBaseline {
     return m;
   }
 
-  private static Dataset<Row> split(JobConfig cfg, SparkSession spark, DataPreparation.Result data, String name) {
-    if (data == null) {
-      return spark.read().parquet(DataConfig.prepared(cfg).resolve(name).toString()).select("label", "features");
-    }
-    PreparedSplit s = data.splits().stream().filter(sp -> sp.name().equals(name)).findFirst().orElse(null);
-    if (s == null || s.size() == 0) {
+  private static Dataset<Row> split(JobConfig cfg, GlmData data, String name) {
+    Dataset<Row> frame = data.frame(name);
+    if (frame == null) {
       throw new InvalidConfigException(cfg.where("baseline.enabled") + ": the baseline needs a non-empty " + name + " split");
     }
-    List<Row> rows = new ArrayList<>(s.size());
-    for (int i = 0; i < s.size(); i++) {
-      rows.add(RowFactory.create(s.labels()[i], s.features()[i]));
-    }
-    return spark.createDataFrame(rows, org.apache.spark.sql.types.DataTypes.createStructType(List.of(
-        org.apache.spark.sql.types.DataTypes.createStructField("label", org.apache.spark.sql.types.DataTypes.DoubleType, false),
-        org.apache.spark.sql.types.DataTypes.createStructField("features",
-            org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false))));
+    return frame;
   }
 }

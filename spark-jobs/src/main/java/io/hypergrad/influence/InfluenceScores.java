@@ -1,7 +1,7 @@
 package io.hypergrad.influence;
 
 import io.hypergrad.model.GlmLoss;
-import io.hypergrad.spark.RowPartition;
+import io.hypergrad.prep.table.RowPartition;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

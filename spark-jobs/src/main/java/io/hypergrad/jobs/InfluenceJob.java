@@ -1,13 +1,17 @@
 package io.hypergrad.jobs;
 
-import io.hypergrad.config.DataConfig;
+import io.hypergrad.config.ConfigKeys;
 import io.hypergrad.config.EstimatorGrid;
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
 import io.hypergrad.estimator.DirectSolution;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
+import io.hypergrad.influence.InfluenceReport;
+import io.hypergrad.influence.InfluenceScores;
 import io.hypergrad.linalg.Blas;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.HyperModel;
 import io.hypergrad.model.NewtonCg;
@@ -15,19 +19,12 @@ import io.hypergrad.oracle.CounterSampler;
 import io.hypergrad.output.HistogramPlot;
 import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.output.SummaryJson;
-import io.hypergrad.prep.DataPreparation;
-import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.plan.ExecutionPlan;
 import io.hypergrad.run.ChainRunner;
-import io.hypergrad.model.GlmBilevelProblem;
-import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.spark.PartitionedRows;
-import io.hypergrad.influence.InfluenceReport;
-import io.hypergrad.influence.InfluenceScores;
-import io.hypergrad.config.ConfigKeys;
-import io.hypergrad.task.GlmTask;
-import io.hypergrad.spark.PreparedData;
-import io.hypergrad.spark.RowPartition;
 import io.hypergrad.spark.SparkSessions;
+import io.hypergrad.task.GlmData;
+import io.hypergrad.task.GlmTask;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -76,14 +73,18 @@ public final class InfluenceJob {
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
       SparkSession spark = SparkSessions.get();
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      Rows rows = rows(cfg, jsc, partitions, log);
+      // the rows stay on the executors, whatever their size: scores are written where the rows are
+      GlmData rows = GlmData.load(cfg, log, (n, features) -> ExecutionPlan.DISTRIBUTED);
       GlmLoss loss = GlmTask.loss(cfg, rows.classes());
-      HyperModel hyper = hyperModel(cfg, loss.parameterCount(rows.features()));
-      PartitionedRows trainRows = PartitionedRows.of(jsc, rows.train(), rows.features());
+      HyperModel hyper = hyperModel(cfg, loss.parameterCount(rows.featureCount()));
+      if (!rows.has("val")) {
+        throw new InvalidConfigException(cfg.where("data.split") + ": influence needs validation rows; the split leaves none");
+      }
+      PartitionedRows trainRows = PartitionedRows.of(jsc, rows.partitions("train"), rows.featureCount());
       GlmBilevelProblem problem;
       try {
-        problem = GlmBilevelProblem.over(loss, hyper, trainRows, PartitionedRows.of(jsc, rows.validation(), rows.features()),
-            cfg.getDouble("problem.model_ridge"), false);
+        problem = GlmBilevelProblem.over(loss, hyper, trainRows, rows.rows("val"), cfg.getDouble("problem.model_ridge"),
+            false);
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
       }
@@ -191,29 +192,6 @@ public final class InfluenceJob {
       log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
       return out.target();
     }
-  }
-
-  /** The split rows on the executors, with ids (and clean labels when label noise was added). */
-  private record Rows(JavaRDD<RowPartition> train, JavaRDD<RowPartition> validation, int features, int classes,
-      boolean cleanLabels) {}
-
-  private static Rows rows(JobConfig cfg, JavaSparkContext jsc, int partitions, PrintStream log) {
-    if (DataConfig.isPrepared(cfg)) {
-      Path dir = DataConfig.prepared(cfg);
-      Map<String, Object> meta = GlmTask.preparedMetadata(cfg);
-      Object noise = meta.get("label_noise");
-      boolean noisy = noise instanceof Map<?, ?> m && m.get("fraction") instanceof Number f && f.doubleValue() > 0;
-      log.printf(Locale.ROOT, "data: %s read on the executors from %s%n", meta.get("counts"), dir);
-      return new Rows(PreparedData.partitions(dir, "train", partitions), PreparedData.partitions(dir, "val", partitions),
-          ((Number) meta.get("features")).intValue(), ((Number) meta.get("classes")).intValue(), noisy);
-    }
-    // raw files are read and prepared on the driver (run prepare first for data that does not fit it)
-    DataPreparation.Result data = GlmTask.load(cfg, log);
-    PreparedSplit train = data.split("train");
-    PreparedSplit val = data.split("val");
-    return new Rows(PartitionedRows.partitions(jsc, train.features(), train.labels(), train.ids(), train.cleanLabels(),
-        partitions), PartitionedRows.partitions(jsc, val.features(), val.labels(), val.ids(), null, partitions),
-        data.featureCount(), data.classes(), train.cleanLabels() != null);
   }
 
   /** The regulariser R(x, λ) at fixed λ: any feature-wise hyper-model (an instance-wise one has the weights the job varies). */

@@ -6,16 +6,18 @@ import io.hypergrad.config.JobConfig;
 import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.prep.table.IngestedTable;
 import io.hypergrad.spark.PreparedData;
 import io.hypergrad.spark.SparkSessions;
+import io.hypergrad.task.GlmData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code prepare}: raw dataset files → Parquet per split + metadata.json (DESIGN §4). Everything is
- * read, checked and split before the first byte is written, and the output appears only when whole.
+ * {@code prepare}: raw dataset files (read here) or a table (read, split and scaled on the
+ * executors) → Parquet per split + metadata.json (DESIGN §4). The output appears only when whole.
  */
 public final class PrepareJob {
   private PrepareJob() {}
@@ -24,6 +26,20 @@ public final class PrepareJob {
     long start = System.nanoTime();
     JobConfig cfg = JobConfig.load(options.conf(), options.sets(), ConfigKeys.Job.PREPARE);
     try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
+      DataConfig.checkOneSource(cfg);
+      if (DataConfig.isTable(cfg)) {
+        // read, split, scaled and written on the executors; a bad row stops it (file, row, field) or is counted
+        IngestedTable table = GlmData.ingest(cfg);
+        log.printf(Locale.ROOT, "read %s rows from %s, %d features, %s, dropped %s, %s split into %s (%.1f s)%n",
+            table.metadata().get("rows_read"), table.metadata().get("source"), table.featureCount(),
+            table.classes() > 0 ? table.classes() + " classes" : "continuous label", table.metadata().get("dropped"),
+            table.metadata().get("split_method"), table.metadata().get("counts"), (System.nanoTime() - start) / 1e9);
+        PreparedData.write(SparkSessions.get(), table, out.path(""));
+        table.release();
+        out.commit();
+        log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
+        return out.target();
+      }
       // a malformed row fails here (DataFormatException: file, line, field), before anything is written
       DataPreparation.Result data = DataPreparation.run(DataConfig.spec(cfg));
       for (PreparedSplit s : data.splits()) {

@@ -3,6 +3,7 @@ package io.hypergrad.spark;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.prep.table.RowPartition;
 import io.hypergrad.rows.GatheredRows;
 import io.hypergrad.rows.LocalRows;
 import io.hypergrad.rows.RowSource;

@@ -1,19 +1,25 @@
 package io.hypergrad.spark;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.prep.table.IngestedTable;
+import io.hypergrad.prep.table.RowPartition;
+import io.hypergrad.prep.table.SplitRule;
+import io.hypergrad.prep.table.TableIngest;
+import io.hypergrad.prep.table.TableReader;
+import io.hypergrad.prep.table.TableSpec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -21,13 +27,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.Tuple2;
 
 /**
  * The on-disk form of prepared data: one Parquet directory per split ({@code train/}, {@code val/},
  * {@code test/}) with columns {@code id} (long, the row's position in the source), {@code label}
  * (double), {@code features} (ml.linalg vector) and, when label noise was added, {@code clean_label};
- * plus {@code metadata.json}. Rows are written and read in id order.
+ * plus {@code metadata.json}. Rows are written and read in id order (file names sort in row order).
  */
 public final class PreparedData {
   public static final String METADATA = "metadata.json";
@@ -46,7 +51,10 @@ public final class PreparedData {
     return DataTypes.createStructType(fields);
   }
 
-  /** Writes every split and metadata.json into {@code dir} (a staging directory). */
+  /**
+   * Writes every split and metadata.json into {@code dir} (a staging directory). Rows go in id order,
+   * into files whose names sort in that order, so a split reads back in id order file by file.
+   */
   public static void write(SparkSession spark, DataPreparation.Result data, Path dir) throws IOException {
     for (PreparedSplit split : data.splits()) {
       boolean noisy = split.cleanLabels() != null;
@@ -55,12 +63,34 @@ public final class PreparedData {
         rows.add(noisy ? RowFactory.create(split.ids()[i], split.labels()[i], split.features()[i], split.cleanLabels()[i])
             : RowFactory.create(split.ids()[i], split.labels()[i], split.features()[i]));
       }
-      Dataset<Row> df = spark.createDataFrame(rows, schema(noisy));
-      // a few files per split keep the write parallel; readers sort by id
-      int partitions = Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), split.size() / 10_000 + 1));
-      df.repartition(partitions).sortWithinPartitions("id").write().parquet(dir.resolve(split.name()).toString());
+      // a local relation's slices are consecutive rows: one file per slice, in order
+      spark.createDataFrame(rows, schema(noisy)).write().parquet(dir.resolve(split.name()).toString());
     }
     SummaryJson.mapper().writeValue(dir.resolve(METADATA).toFile(), data.metadata());
+  }
+
+  /**
+   * Writes a table ingested on the executors (nothing comes to the driver but the metadata): each
+   * split's partitions become its files, in row order.
+   */
+  public static void write(SparkSession spark, IngestedTable table, Path dir) throws IOException {
+    for (String name : SPLITS) {
+      JavaRDD<RowPartition> parts = table.split(name);
+      if (parts == null) {
+        continue;
+      }
+      boolean noisy = parts.first().hasCleanLabels();
+      JavaRDD<Row> rows = parts.flatMap(p -> {
+        List<Row> out = new ArrayList<>(p.size());
+        for (int i = 0; i < p.size(); i++) {
+          out.add(noisy ? RowFactory.create(p.id(i), p.rows().label(i), p.rows().row(i), p.cleanLabel(i))
+              : RowFactory.create(p.id(i), p.rows().label(i), p.rows().row(i)));
+        }
+        return out.iterator();
+      });
+      spark.createDataFrame(rows, schema(noisy)).write().parquet(dir.resolve(name).toString());
+    }
+    SummaryJson.mapper().writeValue(dir.resolve(METADATA).toFile(), table.metadata());
   }
 
   /** A prepare output's metadata.json. */
@@ -79,38 +109,23 @@ public final class PreparedData {
   }
 
   /**
-   * A split read straight into contiguous {@link RowPartition}s on the executors (nothing of size n
-   * on the driver): rows in id order, numbered 0 … n−1 by {@code zipWithIndex}, shuffled into
-   * {@code partitions} ranges of consecutive numbers. Each partition keeps its rows' ids and, when
-   * the split has them, their clean labels.
+   * A split read straight into {@code partitions} partitions of contiguous rows on the executors
+   * (nothing of size n on the driver): its files in name order, that is in id order, numbered by
+   * per-partition counts — no sort, and no shuffle unless the split has fewer files' worth of
+   * partitions than asked for. Each partition keeps its rows' ids and, when the split has them,
+   * their clean labels.
    */
   public static JavaRDD<RowPartition> partitions(Path dir, String split, int partitions) {
     SparkSession spark = SparkSessions.get();
-    Dataset<Row> all = spark.read().parquet(dir.resolve(split).toString());
-    boolean noisy = List.of(all.columns()).contains("clean_label");
-    Dataset<Row> df = (noisy ? all.select("id", "label", "features", "clean_label") : all.select("id", "label", "features"))
-        .orderBy("id");
-    JavaPairRDD<Long, Row> numbered = df.javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
-    long n = numbered.count();
-    return numbered.partitionBy(new ContiguousPartitioner(partitions, n)).mapPartitionsWithIndex((k, it) -> {
-      List<Tuple2<Long, Row>> rows = new ArrayList<>();
-      it.forEachRemaining(rows::add);
-      rows.sort((a, b) -> Long.compare(a._1(), b._1()));
-      long[] ids = new long[rows.size()];
-      Vector[] f = new Vector[rows.size()];
-      double[] y = new double[rows.size()];
-      double[] clean = noisy ? new double[rows.size()] : null;
-      for (int i = 0; i < f.length; i++) {
-        Row r = rows.get(i)._2();
-        ids[i] = r.getLong(0);
-        y[i] = r.getDouble(1);
-        f[i] = r.getAs(2);
-        if (noisy) {
-          clean[i] = r.getDouble(3);
-        }
-      }
-      return List.of(new RowPartition((int) ContiguousPartitioner.from(k, partitions, n), f, y, ids, clean)).iterator();
-    }, true);
+    try {
+      Dataset<Row> all = TableReader.readInNameOrder(spark, dir.resolve(split).toString());
+      boolean noisy = List.of(all.columns()).contains("clean_label");
+      TableSpec spec = TableSpec.prepared(dir.resolve(split).toString(), noisy);
+      return TableIngest.run(spark, all, spec, SplitRule.none(), new TableIngest.Settings("none", 0, 0, partitions))
+          .split("train");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Reads a {@code prepare} output back into the driver, on the job's SparkSession. */

@@ -1,9 +1,5 @@
 package io.hypergrad.task;
 
-import io.hypergrad.plan.ExecutionPlan;
-import java.util.List;
-
-import io.hypergrad.config.DataConfig;
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
 import io.hypergrad.model.BiasedRegularizationHyperModel;
@@ -15,24 +11,23 @@ import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.NewtonCg;
 import io.hypergrad.model.PerFeatureRidgeHyperModel;
 import io.hypergrad.model.RidgeHyperModel;
+import io.hypergrad.plan.ExecutionPlan;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
-import io.hypergrad.spark.PartitionedRows;
-import io.hypergrad.spark.PreparedData;
+import io.hypergrad.rows.LocalRows;
+import io.hypergrad.rows.RowSource;
 import io.hypergrad.spark.SparkSessions;
-import org.apache.spark.api.java.JavaSparkContext;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * {@code task = glm}: a GLM bilevel problem on real data. Reads the data (raw files through
- * data-prep, or a {@code prepare} output), builds model and hyper-model, solves the inner problem
+ * {@code task = glm}: a GLM bilevel problem on real data. Reads the data ({@link GlmData}: raw
+ * files, a table on the executors or a {@code prepare} output), builds model and hyper-model, solves the inner problem
  * to a tight optimum with Newton-CG and returns the hypergradient's linear system at x*.
  */
 public final class GlmTask {
@@ -41,14 +36,26 @@ public final class GlmTask {
 
   private GlmTask() {}
 
-  /** The problem at λ₀, before the inner solve (also used by the benchmark). */
+  /** The problem at λ₀ over rows in this JVM, before the inner solve (tests). */
   public static GlmBilevelProblem problem(JobConfig cfg, DataPreparation.Result data) {
     LabeledRows train = rows(data.split("train"), data.featureCount());
     LabeledRows val = rows(data.split("val"), data.featureCount());
-    GlmLoss loss = loss(cfg, data.classes());
+    return problem(cfg, LocalRows.of(train), LocalRows.of(val), data.classes());
+  }
+
+  /** The problem at λ₀ over the data's training and validation rows, wherever they are. */
+  public static GlmBilevelProblem problem(JobConfig cfg, GlmData data) {
+    if (!data.has("val")) {
+      throw new InvalidConfigException(cfg.where("data.split") + ": the task needs validation rows; the split leaves none");
+    }
+    return problem(cfg, data.rows("train"), data.rows("val"), data.classes());
+  }
+
+  private static GlmBilevelProblem problem(JobConfig cfg, RowSource train, RowSource val, int classes) {
+    GlmLoss loss = loss(cfg, classes);
     try {
-      HyperModel hyper = hyperModel(cfg, loss.parameterCount(data.featureCount()), train.size());
-      return new GlmBilevelProblem(loss, hyper, train, val, cfg.getDouble("problem.model_ridge"), false);
+      HyperModel hyper = hyperModel(cfg, loss.parameterCount(train.featureCount()), train.size());
+      return GlmBilevelProblem.over(loss, hyper, train, val, cfg.getDouble("problem.model_ridge"), false);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
     }
@@ -73,67 +80,20 @@ public final class GlmTask {
 
   /**
    * As {@link #build(JobConfig, PrintStream)} for an execution plan: {@code driver}, {@code
-   * distributed} or {@code chains} (the rows on Spark executors), or {@code auto}. A prepared
-   * dataset on a Spark plan goes from Parquet straight into the executors' partitions.
+   * distributed} or {@code chains} (the rows on Spark executors), or {@code auto}. A table or a
+   * prepared dataset on a Spark plan goes from its files straight into the executors' partitions.
    */
   public static Task build(JobConfig cfg, PrintStream log, String plan) {
     long start = System.nanoTime();
     int batch = cfg.getPositiveInt("batch");
-    int partitions = cfg.getPositiveInt("partitions");
-    if (DataConfig.isPrepared(cfg)) {
-      Path dir = DataConfig.prepared(cfg);
-      Map<String, Object> meta = GlmTask.preparedMetadata(cfg);
-      int features = ((Number) meta.get("features")).intValue();
-      plan = ExecutionPlan.resolve(plan, PreparedData.count(meta, "train"), features, batch, PLANS, log);
-      if (ExecutionPlan.onSpark(plan)) {
-        GlmBilevelProblem distributed = fromPrepared(cfg, meta, partitions);
-        log.printf(Locale.ROOT, "task glm: %s + %s on %d training rows read from %s into %d partitions on %s, %d features → "
-            + "p = %d, q = %d (%.1f s)%n", distributed.loss().name(), distributed.hyperModel().name(),
-            distributed.train().size(), dir, partitions, SparkSessions.get().sparkContext().master(), features, distributed.p(),
-            distributed.hyperModel().q(), (System.nanoTime() - start) / 1e9);
-        return solve(cfg, log, plan, distributed, partitions);
-      }
-    }
-    DataPreparation.Result data = load(cfg, log);
+    GlmData data = GlmData.load(cfg, log, (n, features) -> ExecutionPlan.resolve(plan, n, features, batch, PLANS, log));
     GlmBilevelProblem problem = problem(cfg, data);
-    log.printf(Locale.ROOT, "task glm: %s + %s on %d training / %d validation rows, %d features → p = %d, q = %d (%.1f s)%n",
-        problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
-        data.featureCount(), problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
-    plan = ExecutionPlan.resolve(plan, problem.train().size(), problem.train().featureCount(), batch, PLANS, log);
-    if (ExecutionPlan.onSpark(plan)) {
-      long start2 = System.nanoTime();
-      GlmBilevelProblem distributed = distribute(problem, data, partitions);
-      log.printf(Locale.ROOT, "oracle: %d training rows in %d cached partitions on %s (%.1f s)%n", problem.train().size(),
-          partitions, SparkSessions.context().master(), (System.nanoTime() - start2) / 1e9);
-      return solve(cfg, log, plan, distributed, partitions);
-    }
-    return solve(cfg, log, plan, problem, 0);
-  }
-
-  /** The problem's training and validation rows spread over {@code partitions} cached partitions. */
-  public static GlmBilevelProblem distribute(GlmBilevelProblem problem, DataPreparation.Result data, int partitions) {
-    JavaSparkContext jsc = SparkSessions.context();
-    return problem.withRows(PartitionedRows.distribute(jsc, rows(data.split("train"), data.featureCount()), partitions),
-        PartitionedRows.distribute(jsc, rows(data.split("val"), data.featureCount()), partitions));
-  }
-
-  /**
-   * The config's GLM problem over a prepared dataset whose training and validation splits go from
-   * Parquet straight into {@code partitions} partitions on the executors.
-   */
-  public static GlmBilevelProblem fromPrepared(JobConfig cfg, Map<String, Object> meta, int partitions) {
-    Path dir = DataConfig.prepared(cfg);
-    int features = ((Number) meta.get("features")).intValue();
-    GlmLoss loss = loss(cfg, ((Number) meta.get("classes")).intValue());
-    JavaSparkContext jsc = SparkSessions.context();
-    try {
-      HyperModel hyper = hyperModel(cfg, loss.parameterCount(features), PreparedData.count(meta, "train"));
-      return GlmBilevelProblem.over(loss, hyper, PartitionedRows.of(jsc, PreparedData.partitions(dir, "train", partitions),
-          features), PartitionedRows.of(jsc, PreparedData.partitions(dir, "val", partitions), features),
-          cfg.getDouble("problem.model_ridge"), false);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
-    }
+    log.printf(Locale.ROOT, "task glm: %s + %s on %d training / %d validation rows, %d features → p = %d, q = %d%s "
+        + "(%.1f s)%n", problem.loss().name(), problem.hyperModel().name(), problem.train().size(),
+        problem.validation().size(), data.featureCount(), problem.p(), problem.hyperModel().q(), data.onSpark()
+            ? ", in " + cfg.getPositiveInt("partitions") + " partitions on " + SparkSessions.context().master() : "",
+        (System.nanoTime() - start) / 1e9);
+    return solve(cfg, log, data.plan(), problem, data.onSpark() ? cfg.getPositiveInt("partitions") : 0);
   }
 
   /**
@@ -170,27 +130,6 @@ public final class GlmTask {
       info.put("partitions", partitions);
     }
     return new Task(problem.linearSystemAt(inner.x()), info, plan);
-  }
-
-  /** The metadata.json of the config's {@code data.prepared}; an unreadable one is a config error. */
-  public static Map<String, Object> preparedMetadata(JobConfig cfg) {
-    try {
-      return PreparedData.metadata(DataConfig.prepared(cfg));
-    } catch (IOException e) {
-      throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
-    }
-  }
-
-  public static DataPreparation.Result load(JobConfig cfg, PrintStream log) {
-    long start = System.nanoTime();
-    try {
-      DataPreparation.Result data = DataConfig.isPrepared(cfg) ? PreparedData.read(DataConfig.prepared(cfg))
-          : DataPreparation.run(DataConfig.spec(cfg));
-      log.printf(Locale.ROOT, "data: %s (%.1f s)%n", data.metadata().get("counts"), (System.nanoTime() - start) / 1e9);
-      return data;
-    } catch (IOException e) {
-      throw new InvalidConfigException("cannot read the data: " + e.getMessage(), e);
-    }
   }
 
   private static LabeledRows rows(PreparedSplit split, int featureCount) {

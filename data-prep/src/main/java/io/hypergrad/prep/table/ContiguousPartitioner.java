@@ -1,4 +1,4 @@
-package io.hypergrad.spark;
+package io.hypergrad.prep.table;
 
 import org.apache.spark.Partitioner;
 
@@ -6,18 +6,18 @@ import org.apache.spark.Partitioner;
  * Sends row number i (0 … n−1) to the partition k whose range [⌊n·k/P⌋, ⌊n·(k+1)/P⌋) holds it:
  * contiguous ranges whose sizes differ by at most one, as {@link PartitionedRows} expects.
  */
-final class ContiguousPartitioner extends Partitioner {
+public final class ContiguousPartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
 
   private final int partitions;
   private final long n;
 
-  ContiguousPartitioner(int partitions, long n) {
+  public ContiguousPartitioner(int partitions, long n) {
     this.partitions = partitions;
     this.n = n;
   }
 
-  static long from(int k, int partitions, long n) {
+  public static long from(int k, int partitions, long n) {
     return n * k / partitions;
   }
 

@@ -1,4 +1,4 @@
-package io.hypergrad.spark;
+package io.hypergrad.prep.table;
 
 import io.hypergrad.rows.LocalRows;
 import java.io.Serializable;
@@ -47,5 +47,9 @@ public final class RowPartition implements Serializable {
 
   public double cleanLabel(int local) {
     return cleanLabels[local];
+  }
+
+  public boolean hasCleanLabels() {
+    return cleanLabels != null;
   }
 }

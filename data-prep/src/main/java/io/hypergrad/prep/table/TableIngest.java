@@ -1,0 +1,401 @@
+package io.hypergrad.prep.table;
+
+import io.hypergrad.prep.DataFormatException;
+import io.hypergrad.prep.LabelNoise;
+import io.hypergrad.prep.Permutation;
+import io.hypergrad.prep.Scaler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Option;
+import scala.Tuple2;
+
+/**
+ * A table → numbered, split, scaled rows in cached partitions of contiguous row ranges, all on the
+ * executors and without a shuffle or a global sort when the source has at least as many partitions
+ * as asked for:
+ * <ol>
+ *   <li>one pass over the source (Spark's reader, MLlib's indexers/encoder/assembler) keeps each
+ *       partition's good rows in reading order and counts them per split — row numbers are then
+ *       offsets of these counts, in partition order;
+ *   <li>the scaler is fitted by MLlib on the cached training rows;
+ *   <li>consecutive source partitions are merged into the asked-for count (equal row counts), and each
+ *       split's rows become one {@link RowPartition} per merged partition, scaled (and with label
+ *       noise where asked), from the cache.
+ * </ol>
+ * A source with fewer partitions than asked for is spread by one shuffle of its numbered rows. The
+ * same source, partitioning and seeds give the same rows, numbers and results.
+ */
+public final class TableIngest {
+  /** The ingest's settings beyond the table and the split. */
+  public record Settings(String scaler, double noiseFraction, long noiseSeed, int partitions) {}
+
+  private TableIngest() {}
+
+  public static IngestedTable run(SparkSession spark, TableSpec spec, SplitRule rule, Settings settings) {
+    return run(spark, TableReader.read(spark, spec), spec, rule, settings);
+  }
+
+  /** As {@link #run(SparkSession, TableSpec, SplitRule, Settings)} over rows already read. */
+  public static IngestedTable run(SparkSession spark, Dataset<Row> source, TableSpec spec, SplitRule rule,
+      Settings settings) {
+    if (settings.partitions() < 1) {
+      throw new IllegalArgumentException("partitions must be ≥ 1, got " + settings.partitions());
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    TableColumns cols = TableColumns.resolve(spec, source.schema(), rule);
+    Dataset<Row> withBad = source.withColumn(TableColumns.BAD, cols.badRow());
+    TableColumns.Assembly assembly = unwrap(() -> cols.fit(withBad.filter(functions.col(TableColumns.BAD).isNull())));
+    Dataset<Row> standard = cols.standardColumns(withBad, assembly);
+
+    boolean fail = spec.onBadRow().equals("fail");
+    boolean withId = cols.hasId();
+    boolean withSplit = cols.hasSplitColumn();
+    boolean withClean = cols.hasCleanLabel();
+    String vectorColumn = cols.vectorColumn();
+    JavaRDD<SourceBlock> blocks = standard.javaRDD().mapPartitionsWithIndex((k, it) -> List.of(
+        SourceBlock.read(k, it, fail, withId, withSplit, withClean, rule, vectorColumn)).iterator(), true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<SourceBlock.Summary> summaries = unwrap(() -> blocks.map(b -> b.summary).collect());
+      return number(jsc, spec, rule, settings, cols, assembly, blocks, summaries);
+    } finally {
+      blocks.unpersist(false);
+    }
+  }
+
+  private static IngestedTable number(JavaSparkContext jsc, TableSpec spec, SplitRule rule, Settings settings,
+      TableColumns cols, TableColumns.Assembly assembly, JavaRDD<SourceBlock> blocks,
+      List<SourceBlock.Summary> summaries) {
+    int m = summaries.size();
+    long[] rowsPerParent = new long[m];
+    long[] parentStart = new long[m];
+    Map<String, Long> dropped = new LinkedHashMap<>();
+    long total = 0;
+    double labelMin = Double.POSITIVE_INFINITY;
+    double labelMax = Double.NEGATIVE_INFINITY;
+    boolean integral = true;
+    int minSize = Integer.MAX_VALUE;
+    int maxSize = 0;
+    long nonZeros = 0;
+    for (int k = 0; k < m; k++) {
+      SourceBlock.Summary s = summaries.get(k);
+      parentStart[k] = total;
+      rowsPerParent[k] = s.rows();
+      total += s.rows();
+      s.dropped().forEach((reason, c) -> dropped.merge(reason, c, Long::sum));
+      if (s.rows() > 0) {
+        labelMin = Math.min(labelMin, s.labelMin());
+        labelMax = Math.max(labelMax, s.labelMax());
+        integral &= s.labelsIntegral();
+        minSize = Math.min(minSize, s.minSize());
+        maxSize = Math.max(maxSize, s.maxSize());
+      }
+      nonZeros += s.nonZeros();
+    }
+    String where = TableReader.describe(spec);
+    long droppedRows = dropped.values().stream().mapToLong(Long::longValue).sum();
+    if (total == 0) {
+      throw new IllegalArgumentException(where + ": no usable rows" + (droppedRows > 0 ? " (" + droppedRows
+          + " bad rows dropped: " + dropped + ")" : ""));
+    }
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(where + ": " + total + " rows are more than one table may hold here (2³¹ − 1)");
+    }
+    if (minSize != maxSize) {
+      throw new IllegalArgumentException(where + ": the feature vectors have different sizes (" + minSize + " … "
+          + maxSize + "); every row needs the same feature count");
+    }
+    int featureCount = maxSize;
+    int classes = integral && labelMin >= 0 && labelMax < 10_000 ? (int) labelMax + 1 : 0;
+
+    // which split each row goes to, and each source partition's count per split
+    long[][] perSplit = new long[3][m];
+    Broadcast<byte[]> membership = null;
+    int[] splitCounts = new int[3];
+    if (rule.method().equals("permutation")) {
+      int[] counts = rule.sizes().counts((int) total);
+      int[] order = Permutation.of((int) total, new SplittableRandom(rule.seed()));
+      byte[] member = new byte[(int) total];
+      Arrays.fill(member, SplitRule.UNUSED);
+      int at = 0;
+      for (byte s = 0; s < 3; s++) {
+        for (int c = 0; c < counts[s]; c++) {
+          member[order[at++]] = s;
+        }
+      }
+      membership = jsc.broadcast(member);
+      Broadcast<byte[]> mb = membership;
+      List<long[]> counted = blocks.mapPartitionsWithIndex((k, it) -> {
+        long[] c = new long[3];
+        while (it.hasNext()) {
+          SourceBlock b = it.next();
+          for (int i = 0; i < b.size(); i++) {
+            byte s = mb.value()[(int) (parentStart[k] + i)];
+            if (s < 3) {
+              c[s]++;
+            }
+          }
+        }
+        return List.of(c).iterator();
+      }, true).collect();
+      for (int k = 0; k < m; k++) {
+        for (int s = 0; s < 3; s++) {
+          perSplit[s][k] = counted.get(k)[s];
+        }
+      }
+    } else {
+      for (int k = 0; k < m; k++) {
+        for (int s = 0; s < 3; s++) {
+          perSplit[s][k] = summaries.get(k).perSplit()[s];
+        }
+      }
+    }
+    for (int s = 0; s < 3; s++) {
+      splitCounts[s] = (int) Arrays.stream(perSplit[s]).sum();
+    }
+    if (splitCounts[0] == 0) {
+      throw new IllegalArgumentException(where + ": the split leaves no training rows");
+    }
+
+    Broadcast<int[]> draws = null;
+    if (settings.noiseFraction() > 0) {
+      if (classes < 2) {
+        throw new IllegalArgumentException("label noise needs class labels 0…K−1; this table's labels are "
+            + (classes == 0 ? "continuous" : "one class"));
+      }
+      draws = jsc.broadcast(LabelNoise.draws(splitCounts[0], classes, settings.noiseFraction(), settings.noiseSeed()));
+    }
+    Scaler scaler = settings.scaler().equals("none") ? TrainScaler.fit("none", null, null, featureCount, splitCounts[0])
+        : TrainScaler.fit(settings.scaler(), trainFeatures(jsc, blocks, membership, parentStart), "features",
+            featureCount, splitCounts[0]);
+    // assembled scalar columns: dense blocks unless most entries are zero; a vector column keeps its form
+    Boolean dense = vectorColumn(cols) ? null : nonZeros >= 0.25 * total * featureCount;
+
+    int partitions = settings.partitions();
+    Map<String, JavaRDD<RowPartition>> splits = new LinkedHashMap<>();
+    Build build = new Build(parentStart, membership, draws, scaler, dense);
+    for (byte s = 0; s < 3; s++) {
+      if (splitCounts[s] == 0) {
+        continue;
+      }
+      JavaRDD<RowPartition> parts = m >= partitions ? coalesced(blocks, rowsPerParent, perSplit[s], partitions, build, s)
+          : spread(blocks, perSplit[s], splitCounts[s], partitions, build, s);
+      splits.put(SplitRule.NAMES[s], parts.persist(StorageLevel.MEMORY_AND_DISK()));
+    }
+    for (JavaRDD<RowPartition> parts : splits.values()) {
+      unwrap(parts::count);
+    }
+    // the partitions' lineage holds the broadcasts: they go when the table is released
+    List<Broadcast<?>> broadcasts = new ArrayList<>();
+    if (membership != null) {
+      broadcasts.add(membership);
+    }
+    if (draws != null) {
+      broadcasts.add(draws);
+    }
+
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("format", spec.format());
+    meta.put("source", spec.fromFiles() ? spec.paths() : spec.table());
+    meta.put("rows_read", total + droppedRows);
+    meta.put("dropped", dropped);
+    Map<String, Object> countMap = new LinkedHashMap<>();
+    for (int s = 0; s < 3; s++) {
+      countMap.put(SplitRule.NAMES[s], splitCounts[s]);
+    }
+    meta.put("counts", countMap);
+    meta.put("features", featureCount);
+    meta.put("feature_names", assembly.featureNames().isEmpty() ? vectorNames(cols.vectorColumn(), featureCount)
+        : assembly.featureNames());
+    meta.put("classes", classes);
+    if (!assembly.encodings().isEmpty()) {
+      meta.put("categorical_encodings", assembly.encodings());
+    }
+    meta.put("scaler", scaler.describe());
+    meta.put("split_method", rule.method());
+    meta.put("split_seed", rule.seed());
+    Map<String, Object> noise = new LinkedHashMap<>();
+    noise.put("fraction", settings.noiseFraction());
+    noise.put("seed", settings.noiseSeed());
+    meta.put("label_noise", noise);
+    meta.put("source_partitions", m);
+    meta.put("partitions", splits.values().iterator().next().getNumPartitions());
+    return new IngestedTable(splits, meta, featureCount, classes, broadcasts);
+  }
+
+  private static boolean vectorColumn(TableColumns cols) {
+    return cols.vectorColumn() != null;
+  }
+
+  private static List<String> vectorNames(String column, int featureCount) {
+    List<String> names = new ArrayList<>(featureCount);
+    for (int j = 0; j < featureCount; j++) {
+      names.add(column + "[" + j + "]");
+    }
+    return names;
+  }
+
+  /** The training rows' unscaled features, from the cache, for MLlib's scalers. */
+  private static Dataset<Row> trainFeatures(JavaSparkContext jsc, JavaRDD<SourceBlock> blocks,
+      Broadcast<byte[]> membership, long[] parentStart) {
+    JavaRDD<Row> rows = blocks.mapPartitionsWithIndex((k, it) -> {
+      List<Row> out = new ArrayList<>();
+      while (it.hasNext()) {
+        SourceBlock b = it.next();
+        for (int i = 0; i < b.size(); i++) {
+          byte s = membership != null ? membership.value()[(int) (parentStart[k] + i)] : b.split[i];
+          if (s == SplitRule.TRAIN) {
+            out.add(RowFactory.create(b.features[i]));
+          }
+        }
+      }
+      return out.iterator();
+    }, true);
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
+    return SparkSession.builder().sparkContext(jsc.sc()).getOrCreate().createDataFrame(rows, schema);
+  }
+
+  /** How a source block's rows of one split become a partition's rows. */
+  private record Build(long[] parentStart, Broadcast<byte[]> membership, Broadcast<int[]> draws, Scaler scaler,
+      Boolean dense) implements java.io.Serializable {
+
+    /** Appends the rows of {@code split} in block {@code b} (source partition k) to the lists. */
+    void add(SourceBlock b, int k, byte split, int splitStart, List<Vector> f, List<double[]> rest) {
+      for (int i = 0; i < b.size(); i++) {
+        long number = parentStart[k] + i;
+        byte s = membership != null ? membership.value()[(int) number] : b.split[i];
+        if (s != split) {
+          continue;
+        }
+        double y = b.labels[i];
+        double clean = b.clean != null ? b.clean[i] : Double.NaN;
+        if (split == SplitRule.TRAIN && draws != null) {
+          int d = draws.value()[splitStart + f.size()];
+          clean = y;
+          if (d >= 0) {
+            y = LabelNoise.relabel(y, d);
+          }
+        }
+        Vector v = scaler.apply(b.features[i]);
+        if (dense != null) {
+          v = dense ? v.toDense() : v.toSparse();
+        }
+        f.add(v);
+        rest.add(new double[] {y, b.ids != null ? b.ids[i] : number, clean});
+      }
+    }
+
+    RowPartition partition(int start, List<Vector> f, List<double[]> rest, boolean withClean) {
+      int n = f.size();
+      double[] y = new double[n];
+      long[] ids = new long[n];
+      double[] clean = withClean ? new double[n] : null;
+      for (int i = 0; i < n; i++) {
+        double[] r = rest.get(i);
+        y[i] = r[0];
+        ids[i] = (long) r[1];
+        if (withClean) {
+          clean[i] = r[2];
+        }
+      }
+      return new RowPartition(start, f.toArray(Vector[]::new), y, ids, clean);
+    }
+  }
+
+  /** Consecutive source partitions merged into {@code partitions} groups: no shuffle. */
+  private static JavaRDD<RowPartition> coalesced(JavaRDD<SourceBlock> blocks, long[] rowsPerParent, long[] perSplit,
+      int partitions, Build build, byte split) {
+    int[] from = ContiguousCoalescer.boundaries(rowsPerParent, partitions);
+    int[] start = new int[partitions];
+    for (int g = 1; g < partitions; g++) {
+      long s = start[g - 1];
+      for (int k = from[g - 1]; k < from[g]; k++) {
+        s += perSplit[k];
+      }
+      start[g] = (int) s;
+    }
+    JavaRDD<SourceBlock> merged = blocks.getNumPartitions() == partitions ? blocks
+        : JavaRDD.fromRDD(blocks.rdd().coalesce(partitions, false, Option.apply(new ContiguousCoalescer(rowsPerParent)),
+            null), blocks.classTag());
+    return merged.mapPartitionsWithIndex((g, it) -> {
+      List<Vector> f = new ArrayList<>();
+      List<double[]> rest = new ArrayList<>();
+      boolean withClean = false;
+      int k = from[g];
+      while (it.hasNext()) {
+        SourceBlock b = it.next();
+        withClean |= b.clean != null || build.draws() != null && split == SplitRule.TRAIN;
+        build.add(b, k++, split, start[g], f, rest);
+      }
+      return List.of(build.partition(start[g], f, rest, withClean)).iterator();
+    }, true);
+  }
+
+  /** Fewer source partitions than asked for: the split's numbered rows spread by one shuffle. */
+  private static JavaRDD<RowPartition> spread(JavaRDD<SourceBlock> blocks, long[] perSplit, int n, int partitions,
+      Build build, byte split) {
+    long[] start = new long[perSplit.length];
+    for (int k = 1; k < perSplit.length; k++) {
+      start[k] = start[k - 1] + perSplit[k - 1];
+    }
+    JavaPairRDD<Long, Tuple2<Vector, double[]>> numbered = blocks.mapPartitionsWithIndex((k, it) -> {
+      List<Tuple2<Long, Tuple2<Vector, double[]>>> out = new ArrayList<>();
+      while (it.hasNext()) {
+        List<Vector> f = new ArrayList<>();
+        List<double[]> rest = new ArrayList<>();
+        build.add(it.next(), k, split, (int) start[k], f, rest);
+        for (int i = 0; i < f.size(); i++) {
+          out.add(new Tuple2<>(start[k] + i, new Tuple2<>(f.get(i), rest.get(i))));
+        }
+      }
+      return out.iterator();
+    }, true).mapToPair(t -> t);
+    boolean withClean = build.draws() != null && split == SplitRule.TRAIN;
+    return numbered.partitionBy(new ContiguousPartitioner(partitions, n)).mapPartitionsWithIndex((g, it) -> {
+      List<Tuple2<Long, Tuple2<Vector, double[]>>> rows = new ArrayList<>();
+      it.forEachRemaining(rows::add);
+      rows.sort((a, b) -> Long.compare(a._1(), b._1()));
+      List<Vector> f = new ArrayList<>(rows.size());
+      List<double[]> rest = new ArrayList<>(rows.size());
+      boolean clean = withClean;
+      for (Tuple2<Long, Tuple2<Vector, double[]>> r : rows) {
+        f.add(r._2()._1());
+        rest.add(r._2()._2());
+        clean |= !Double.isNaN(r._2()._2()[2]);
+      }
+      return List.of(build.partition((int) ContiguousPartitioner.from(g, partitions, n), f, rest, clean)).iterator();
+    }, true);
+  }
+
+  /** Runs a Spark action, turning a bad row's error on an executor back into its own one-line exception. */
+  static <T> T unwrap(java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof DataFormatException d) {
+          throw new DataFormatException(d.getMessage());
+        }
+      }
+      throw e;
+    }
+  }
+}

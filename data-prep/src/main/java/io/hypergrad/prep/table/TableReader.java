@@ -1,0 +1,90 @@
+package io.hypergrad.prep.table;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * A {@link TableSpec}'s rows as Spark's own reader gives them (on the executors), with each row's
+ * file in {@code _file} for messages about bad rows.
+ */
+public final class TableReader {
+  public static final String FILE = "_file";
+
+  private TableReader() {}
+
+  public static Dataset<Row> read(SparkSession spark, TableSpec spec) {
+    try {
+      Dataset<Row> df;
+      if (!spec.fromFiles()) {
+        df = spark.table(spec.table()).withColumn(FILE, functions.lit("table " + spec.table()));
+      } else {
+        DataFrameReader r = spark.read().format(spec.format());
+        if (spec.format().equals("csv")) {
+          r.option("header", "true");
+          if (spec.schema() == null) {
+            r.option("inferSchema", "true");
+          }
+        }
+        spec.options().forEach(r::option);
+        if (spec.schema() != null) {
+          r.schema(spec.schema());
+        }
+        df = r.load(spec.paths().toArray(String[]::new)).withColumn(FILE, functions.input_file_name());
+      }
+      return df;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot read " + describe(spec) + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * A directory of Parquet files read file by file in name order, so the rows come in the order they
+   * were written (Spark's own listing orders files by size); each file's splits stay in file order.
+   */
+  public static Dataset<Row> readInNameOrder(SparkSession spark, String dir) throws IOException {
+    Path root = new Path(dir);
+    FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (!fs.isDirectory(root)) {
+      throw new IOException(dir + " is not a directory");
+    }
+    List<String> files = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(root)) {
+      String name = f.getPath().getName();
+      if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+        files.add(f.getPath().toString());
+      }
+    }
+    if (files.isEmpty()) {
+      throw new IOException(dir + " holds no data files");
+    }
+    files.sort(null);
+    Dataset<Row> all = null;
+    for (String f : files) {
+      Dataset<Row> one = spark.read().parquet(f).withColumn(FILE, functions.input_file_name());
+      all = all == null ? one : all.union(one);
+    }
+    return all;
+  }
+
+  static String describe(TableSpec spec) {
+    return spec.fromFiles() ? spec.format() + " " + (spec.paths().size() == 1 ? spec.paths().get(0) : spec.paths())
+        : "table " + spec.table();
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    return Arrays.stream(message.split("\n")).findFirst().orElse(message).trim();
+  }
+}

@@ -1,0 +1,65 @@
+package io.hypergrad.prep.table;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A user's table as Spark reads it on the executors, and which of its columns are what.
+ *
+ * @param format      parquet, orc, csv, json, libsvm (MLlib's data source) or table (a catalog table)
+ * @param paths       the files or directories (any Hadoop FileSystem URI); empty for a table
+ * @param table       the catalog table's name, for format table
+ * @param label       the label column: numeric, or strings indexed in sorted order (0, 1, …)
+ * @param features    one vector column, or the feature columns in order; empty: every column but the
+ *                    label, id, split column, clean-label column and {@code exclude}
+ * @param exclude     columns left out when {@code features} is empty
+ * @param categorical string columns to encode (a subset of the features)
+ * @param encoding    onehot (one 0/1 feature per category, none dropped) or index (the category's
+ *                    position in sorted order, as the Adult reference encodes)
+ * @param id          a long column that names each row in outputs (and keys the hash split); null:
+ *                    the row's number in reading order
+ * @param cleanLabel  a column kept beside the label (a prepare output's clean_label); null: none
+ * @param options     the reader's options (csv: header, sep, nullValue, …), passed through
+ * @param schema      a DDL schema for csv/json (saves the inference pass); null: inferred
+ * @param onBadRow    fail (stop at the first bad row, naming file, row and field) or drop (count it per reason)
+ */
+public record TableSpec(String format, List<String> paths, String table, String label, List<String> features,
+    List<String> exclude, List<String> categorical, String encoding, String id, String cleanLabel,
+    Map<String, String> options, String schema, String onBadRow) {
+
+  public static final List<String> FORMATS = List.of("parquet", "orc", "csv", "json", "libsvm", "table");
+
+  public TableSpec {
+    paths = List.copyOf(paths);
+    features = List.copyOf(features);
+    exclude = List.copyOf(exclude);
+    categorical = List.copyOf(categorical);
+    options = Map.copyOf(options);
+    if (!FORMATS.contains(format)) {
+      throw new IllegalArgumentException("unknown source format '" + format + "'; expected one of " + FORMATS);
+    }
+    if (format.equals("table") ? table == null || table.isBlank() : paths.isEmpty()) {
+      throw new IllegalArgumentException(format.equals("table") ? "format table needs the table's name"
+          : "format " + format + " needs path or paths");
+    }
+    if (!List.of("onehot", "index").contains(encoding)) {
+      throw new IllegalArgumentException("categorical encoding must be onehot or index, got '" + encoding + "'");
+    }
+    if (!List.of("fail", "drop").contains(onBadRow)) {
+      throw new IllegalArgumentException("on_bad_row must be fail or drop, got '" + onBadRow + "'");
+    }
+    if (label == null || label.isBlank()) {
+      throw new IllegalArgumentException("the source needs its label column");
+    }
+  }
+
+  /** A prepare output's split directory: id, label, a features vector and maybe clean_label, kept as written. */
+  public static TableSpec prepared(String path, boolean withCleanLabel) {
+    return new TableSpec("parquet", List.of(path), null, "label", List.of("features"), List.of(), List.of(), "onehot",
+        "id", withCleanLabel ? "clean_label" : null, Map.of(), null, "fail");
+  }
+
+  public boolean fromFiles() {
+    return !format.equals("table");
+  }
+}

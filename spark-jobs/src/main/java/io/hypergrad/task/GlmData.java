@@ -1,0 +1,247 @@
+package io.hypergrad.task;
+
+import io.hypergrad.config.DataConfig;
+import io.hypergrad.config.InvalidConfigException;
+import io.hypergrad.config.JobConfig;
+import io.hypergrad.model.LabeledRows;
+import io.hypergrad.plan.ExecutionPlan;
+import io.hypergrad.prep.DataPreparation;
+import io.hypergrad.prep.PreparedSplit;
+import io.hypergrad.prep.table.IngestedTable;
+import io.hypergrad.prep.table.RowPartition;
+import io.hypergrad.prep.table.TableIngest;
+import io.hypergrad.rows.LocalRows;
+import io.hypergrad.rows.RowSource;
+import io.hypergrad.spark.PartitionedRows;
+import io.hypergrad.spark.PreparedData;
+import io.hypergrad.spark.SparkSessions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A GLM job's data, wherever the config says it is and wherever the plan runs: raw files (read and
+ * prepared in this JVM), a table Spark reads on the executors ({@code data.source}), or a prepare
+ * output (its Parquet read on the executors). Its splits are in this JVM for the driver plan and
+ * in cached partitions of contiguous row ranges on a Spark plan — every job builds its problem from
+ * here, so each source is handled once.
+ */
+public final class GlmData {
+  /** Picks the plan once the training row count and the feature count are known. */
+  public interface PlanRule {
+    String resolve(int trainRows, int features);
+  }
+
+  private static final String[] SPLITS = {"train", "val", "test"};
+
+  private final String plan;
+  private final DataPreparation.Result local;
+  private final Map<String, JavaRDD<RowPartition>> partitions;
+  private final Map<String, Object> metadata;
+  private final int featureCount;
+  private final int classes;
+
+  private GlmData(String plan, DataPreparation.Result local, Map<String, JavaRDD<RowPartition>> partitions,
+      Map<String, Object> metadata, int featureCount, int classes) {
+    this.plan = plan;
+    this.local = local;
+    this.partitions = partitions;
+    this.metadata = metadata;
+    this.featureCount = featureCount;
+    this.classes = classes;
+  }
+
+  public static GlmData load(JobConfig cfg, PrintStream log, PlanRule rule) {
+    DataConfig.checkOneSource(cfg);
+    long start = System.nanoTime();
+    int partitions = cfg.getPositiveInt("partitions");
+    if (DataConfig.isTable(cfg)) {
+      IngestedTable table = ingest(cfg);
+      String plan = rule.resolve(count(table.metadata(), "train"), table.featureCount());
+      log.printf(Locale.ROOT, "data: %s read on the executors from %s (%s split, %d partitions, dropped %s) (%.1f s)%n",
+          table.metadata().get("counts"), table.metadata().get("source"), table.metadata().get("split_method"),
+          table.metadata().get("partitions"), table.metadata().get("dropped"), (System.nanoTime() - start) / 1e9);
+      if (!ExecutionPlan.onSpark(plan)) {
+        DataPreparation.Result data = table.collect();
+        table.release();
+        return new GlmData(plan, data, null, data.metadata(), data.featureCount(), data.classes());
+      }
+      Map<String, JavaRDD<RowPartition>> parts = new LinkedHashMap<>();
+      for (String s : SPLITS) {
+        if (table.split(s) != null) {
+          parts.put(s, table.split(s));
+        }
+      }
+      return new GlmData(plan, null, parts, table.metadata(), table.featureCount(), table.classes());
+    }
+    if (DataConfig.isPrepared(cfg)) {
+      Map<String, Object> meta = preparedMetadata(cfg);
+      int features = ((Number) meta.get("features")).intValue();
+      int classes = ((Number) meta.get("classes")).intValue();
+      String plan = rule.resolve(count(meta, "train"), features);
+      if (ExecutionPlan.onSpark(plan)) {
+        Map<String, JavaRDD<RowPartition>> parts = new LinkedHashMap<>();
+        for (String s : SPLITS) {
+          if (count(meta, s) > 0) {
+            parts.put(s, PreparedData.partitions(DataConfig.prepared(cfg), s, partitions));
+          }
+        }
+        log.printf(Locale.ROOT, "data: %s read on the executors from %s into %d partitions (%.1f s)%n", meta.get("counts"),
+            DataConfig.prepared(cfg), partitions, (System.nanoTime() - start) / 1e9);
+        return new GlmData(plan, null, parts, meta, features, classes);
+      }
+      DataPreparation.Result data = read(cfg, log, start);
+      return new GlmData(plan, data, null, meta, features, classes);
+    }
+    DataPreparation.Result data = read(cfg, log, start);
+    String plan = rule.resolve(data.split("train").size(), data.featureCount());
+    if (!ExecutionPlan.onSpark(plan)) {
+      return new GlmData(plan, data, null, data.metadata(), data.featureCount(), data.classes());
+    }
+    JavaSparkContext jsc = SparkSessions.context();
+    Map<String, JavaRDD<RowPartition>> parts = new LinkedHashMap<>();
+    for (PreparedSplit s : data.splits()) {
+      parts.put(s.name(), PartitionedRows.partitions(jsc, s.features(), s.labels(), s.ids(), s.cleanLabels(), partitions));
+    }
+    return new GlmData(plan, null, parts, data.metadata(), data.featureCount(), data.classes());
+  }
+
+  /** The config's table, read, split, scaled and numbered on the executors. */
+  public static IngestedTable ingest(JobConfig cfg) {
+    try {
+      return TableIngest.run(SparkSessions.get(), DataConfig.table(cfg), DataConfig.splitRule(cfg),
+          DataConfig.ingest(cfg));
+    } catch (io.hypergrad.prep.DataFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("data.source") + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static DataPreparation.Result read(JobConfig cfg, PrintStream log, long start) {
+    try {
+      DataPreparation.Result data = DataConfig.isPrepared(cfg) ? PreparedData.read(DataConfig.prepared(cfg))
+          : DataPreparation.run(DataConfig.spec(cfg));
+      log.printf(Locale.ROOT, "data: %s (%.1f s)%n", data.metadata().get("counts"), (System.nanoTime() - start) / 1e9);
+      return data;
+    } catch (IOException e) {
+      throw new InvalidConfigException("cannot read the data: " + e.getMessage(), e);
+    }
+  }
+
+  /** The metadata.json of the config's {@code data.prepared}; an unreadable one is a config error. */
+  public static Map<String, Object> preparedMetadata(JobConfig cfg) {
+    try {
+      return PreparedData.metadata(DataConfig.prepared(cfg));
+    } catch (IOException e) {
+      throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int count(Map<String, Object> meta, String split) {
+    return PreparedData.count(meta, split);
+  }
+
+  public String plan() {
+    return plan;
+  }
+
+  /** Whether the rows are on the executors (a Spark plan). */
+  public boolean onSpark() {
+    return partitions != null;
+  }
+
+  public int featureCount() {
+    return featureCount;
+  }
+
+  public int classes() {
+    return classes;
+  }
+
+  public Map<String, Object> metadata() {
+    return metadata;
+  }
+
+  /** Whether the split is present and not empty. */
+  public boolean has(String split) {
+    return onSpark() ? partitions.containsKey(split) : local.splits().stream().anyMatch(s -> s.name().equals(split));
+  }
+
+  /** The split's rows as a row source (here or on the executors), or null when it is empty. */
+  public RowSource rows(String split) {
+    if (!has(split)) {
+      return null;
+    }
+    if (onSpark()) {
+      return PartitionedRows.of(SparkSessions.context(), partitions.get(split), featureCount);
+    }
+    PreparedSplit s = local.split(split);
+    return LocalRows.of(new LabeledRows(s.features(), s.labels(), featureCount));
+  }
+
+  /** The split's partitions (with ids and clean labels); Spark plans only. */
+  public JavaRDD<RowPartition> partitions(String split) {
+    if (!onSpark()) {
+      throw new IllegalStateException("the data is in this JVM (plan " + plan + ")");
+    }
+    return partitions.get(split);
+  }
+
+  /** The data in this JVM; the driver plan only. */
+  public DataPreparation.Result local() {
+    if (onSpark()) {
+      throw new IllegalStateException("the data is on the executors (plan " + plan + ")");
+    }
+    return local;
+  }
+
+  /** Whether the training rows carry clean labels (label noise was added). */
+  public boolean cleanLabels() {
+    if (!onSpark()) {
+      return local.split("train").cleanLabels() != null;
+    }
+    Object noise = metadata.get("label_noise");
+    return noise instanceof Map<?, ?> m && m.get("fraction") instanceof Number f && f.doubleValue() > 0;
+  }
+
+  /** The split as a DataFrame (label, features) for MLlib, or null when it is empty. */
+  public Dataset<Row> frame(String split) {
+    if (!has(split)) {
+      return null;
+    }
+    SparkSession spark = SparkSessions.get();
+    StructType schema = DataTypes.createStructType(List.of(
+        DataTypes.createStructField("label", DataTypes.DoubleType, false),
+        DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)));
+    if (onSpark()) {
+      JavaRDD<Row> rows = partitions.get(split).flatMap(p -> {
+        List<Row> out = new ArrayList<>(p.size());
+        for (int i = 0; i < p.size(); i++) {
+          out.add(RowFactory.create(p.rows().label(i), p.rows().row(i)));
+        }
+        return out.iterator();
+      });
+      return spark.createDataFrame(rows, schema);
+    }
+    PreparedSplit s = local.split(split);
+    List<Row> rows = new ArrayList<>(s.size());
+    for (int i = 0; i < s.size(); i++) {
+      rows.add(RowFactory.create(s.labels()[i], s.features()[i]));
+    }
+    return spark.createDataFrame(rows, schema);
+  }
+}
