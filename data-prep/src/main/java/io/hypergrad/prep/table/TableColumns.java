@@ -174,9 +174,10 @@ final class TableColumns {
           .setHandleInvalid("keep"));
     }
     if (spec.encoding().equals("onehot") && !indexed.isEmpty()) {
-      // keep + dropLast: the K categories one-hot, the slot of an invalid one (a bad row's) dropped
+      // the indexers keep an extra last index for an invalid category (a bad row's); dropLast drops
+      // its slot, so the K categories are one-hot and none of them is dropped
       stages.add(new OneHotEncoder().setInputCols(indexed.toArray(String[]::new))
-          .setOutputCols(encoded.toArray(String[]::new)).setHandleInvalid("keep").setDropLast(true));
+          .setOutputCols(encoded.toArray(String[]::new)).setHandleInvalid("error").setDropLast(true));
     }
     if (vectorColumn == null) {
       stages.add(new VectorAssembler().setInputCols(assembled.toArray(String[]::new)).setOutputCol(FEATURES)

@@ -385,17 +385,29 @@ public final class TableIngest {
     }, true);
   }
 
-  /** Runs a Spark action, turning a bad row's error on an executor back into its own one-line exception. */
+  /**
+   * Runs a Spark action, turning a bad row's error on an executor back into its own one-line
+   * exception, and any other failure to read the table into one line that names the cause.
+   */
   static <T> T unwrap(java.util.function.Supplier<T> action) {
     try {
       return action.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's exceptions are checked ones it throws undeclared
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof DataFormatException d) {
           throw new DataFormatException(d.getMessage());
         }
       }
-      throw e;
+      String message = String.valueOf(e.getMessage());
+      int ours = message.indexOf(DataFormatException.class.getName() + ": ");
+      if (ours >= 0) {
+        throw new DataFormatException(TableReader.firstLine(message.substring(ours
+            + DataFormatException.class.getName().length() + 2)));
+      }
+      if (e instanceof IllegalArgumentException i) {
+        throw i;
+      }
+      throw new IllegalArgumentException("reading the table failed: " + TableReader.firstLine(message), e);
     }
   }
 }

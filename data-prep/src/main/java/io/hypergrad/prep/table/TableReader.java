@@ -42,7 +42,7 @@ public final class TableReader {
         df = r.load(spec.paths().toArray(String[]::new)).withColumn(FILE, functions.input_file_name());
       }
       return df;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // AnalysisException is a checked exception Spark throws undeclared
       throw new IllegalArgumentException("cannot read " + describe(spec) + ": " + firstLine(e.getMessage()), e);
     }
   }
