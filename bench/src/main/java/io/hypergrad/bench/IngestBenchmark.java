@@ -1,0 +1,160 @@
+package io.hypergrad.bench;
+
+import io.hypergrad.cli.Hypergrad;
+import io.hypergrad.prep.table.IngestedTable;
+import io.hypergrad.prep.table.SplitRule;
+import io.hypergrad.prep.table.TableIngest;
+import io.hypergrad.prep.table.TableSpec;
+import io.hypergrad.prep.SplitSizes;
+import io.hypergrad.spark.SparkSessions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One measurement of bench/run-ingest.sh, in a JVM of its own, after the SparkSession is up:
+ * <pre>
+ *   IngestBenchmark generate DIR TRAIN_ROWS       two tables of the same rows: DIR/vector (id, label,
+ *                                                 is_val, features) and DIR/columns (id, label, is_val,
+ *                                                 x0 … x99); 10⁴ validation rows beside TRAIN_ROWS
+ *   IngestBenchmark scan    TABLE vector|columns  read + assemble + a count over the vectors
+ *   IngestBenchmark ingest  TABLE vector|columns  the table into cached numbered partitions
+ *   IngestBenchmark fit     TABLE vector|columns  MLlib LogisticRegression.fit, the same objective
+ *   IngestBenchmark influence TABLE vector|columns CONF   the influence job on the table
+ * </pre>
+ * Each prints one line "seconds S" (and the job's phases for influence).
+ */
+public final class IngestBenchmark {
+  static final int FEATURES = 100;
+  static final double RHO = 1e-3;
+
+  private IngestBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    SparkSession spark = SparkSessions.get();
+    String mode = args[0];
+    long start = System.nanoTime();
+    String extra = "";
+    switch (mode) {
+      case "generate" -> generate(spark, Path.of(args[1]), Long.parseLong(args[2]));
+      case "scan" -> extra = "rows " + scan(spark, args[1], args[2]);
+      case "ingest" -> {
+        IngestedTable t = TableIngest.run(spark, spec(args[1], args[2]), new SplitRule("column", new SplitSizes(1, 0, 0),
+            0, "is_val"), new TableIngest.Settings("none", 0, 0, 8));
+        extra = "counts " + t.metadata().get("counts");
+      }
+      case "fit" -> {
+        Dataset<Row> train = assembled(spark, args[1], args[2]).filter(functions.not(functions.col("is_val")));
+        LogisticRegressionModel m = new LogisticRegression().setRegParam(RHO).setElasticNetParam(0).setFitIntercept(false)
+            .setStandardization(false).setFeaturesCol("features").setLabelCol("label").fit(train);
+        extra = "iterations " + m.summary().totalIterations();
+      }
+      case "influence" -> {
+        Path out = Files.createTempDirectory("ingest-bench-influence");
+        Files.delete(out);
+        int rc = Hypergrad.execute("influence", "--conf", args[3], "--set", "data.source.path=\"" + args[1] + "/" + args[2]
+            + "\"", "--set", "data.source.features=" + (args[2].equals("vector") ? "features" : "null"), "--out",
+            out.toString());
+        if (rc != 0) {
+          throw new IllegalStateException("influence exited " + rc);
+        }
+        Map<?, ?> summary = io.hypergrad.output.SummaryJson.mapper().readValue(out.resolve("summary.json").toFile(),
+            Map.class);
+        extra = "phases " + summary.get("phase_seconds");
+      }
+      default -> throw new IllegalArgumentException("unknown mode " + mode);
+    }
+    System.out.printf(Locale.ROOT, "seconds %.2f %s%n", (System.nanoTime() - start) / 1e9, extra);
+    spark.stop();
+  }
+
+  private static TableSpec spec(String dir, String shape) {
+    return new TableSpec("parquet", List.of(dir + "/" + shape), null, "label", shape.equals("vector")
+        ? List.of("features") : List.of(), List.of(), List.of(), "onehot", "id", null, Map.of(), null, "fail");
+  }
+
+  /** The table with its features as one vector column (MLlib's VectorAssembler for the columns shape). */
+  private static Dataset<Row> assembled(SparkSession spark, String dir, String shape) {
+    Dataset<Row> df = spark.read().parquet(dir + "/" + shape);
+    if (shape.equals("vector")) {
+      return df;
+    }
+    String[] cols = new String[FEATURES];
+    for (int j = 0; j < FEATURES; j++) {
+      cols[j] = "x" + j;
+    }
+    return new VectorAssembler().setInputCols(cols).setOutputCol("features").transform(df);
+  }
+
+  private static long scan(SparkSession spark, String dir, String shape) {
+    return assembled(spark, dir, shape).select("features").javaRDD().map(r -> (long) ((Vector) r.get(0)).size())
+        .reduce(Long::sum) / FEATURES;
+  }
+
+  private static void generate(SparkSession spark, Path dir, long train) {
+    long n = train + 10_000;
+    int partitions = (int) Math.max(1, Math.min(64, n / 100_000));
+    List<Integer> ks = new ArrayList<>();
+    for (int k = 0; k < partitions; k++) {
+      ks.add(k);
+    }
+    double[] w = new double[FEATURES];
+    SplittableRandom wr = new SplittableRandom(7);
+    for (int j = 0; j < FEATURES; j++) {
+      w[j] = gaussian(wr) / Math.sqrt(FEATURES);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<Row> rows = jsc.parallelize(ks, partitions).flatMap(k -> {
+      long from = n * k / partitions;
+      long to = n * (k + 1) / partitions;
+      SplittableRandom rng = new SplittableRandom(1_000_003L + k);
+      List<Row> out = new ArrayList<>((int) (to - from));
+      for (long i = from; i < to; i++) {
+        double[] a = new double[FEATURES];
+        double m = 0;
+        for (int j = 0; j < FEATURES; j++) {
+          a[j] = gaussian(rng);
+          m += a[j] * w[j];
+        }
+        double y = rng.nextDouble() < 1 / (1 + Math.exp(-m)) ? 1 : 0;
+        // every (n/10⁴)-th row is a validation row
+        out.add(RowFactory.create(i, y, i % (n / 10_000) == 0, Vectors.dense(a)));
+      }
+      return out.iterator();
+    });
+    StructType vector = new StructType().add("id", DataTypes.LongType, false).add("label", DataTypes.DoubleType, false)
+        .add("is_val", DataTypes.BooleanType, false).add("features", SQLDataTypes.VectorType(), false);
+    Dataset<Row> df = spark.createDataFrame(rows, vector);
+    df.write().parquet(dir.resolve("vector").toString());
+    Dataset<Row> v = spark.read().parquet(dir.resolve("vector").toString());
+    Dataset<Row> arrays = v.withColumn("a", org.apache.spark.ml.functions.vector_to_array(v.col("features"), "float64"));
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(v.col("id"), v.col("label"), v.col("is_val")));
+    for (int j = 0; j < FEATURES; j++) {
+      cols.add(arrays.col("a").getItem(j).as("x" + j));
+    }
+    arrays.select(cols.toArray(org.apache.spark.sql.Column[]::new)).write().parquet(dir.resolve("columns").toString());
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    return Math.sqrt(-2 * Math.log1p(-rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+  }
+}
