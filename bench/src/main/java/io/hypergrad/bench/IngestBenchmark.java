@@ -36,6 +36,8 @@ import org.apache.spark.sql.types.StructType;
  *   IngestBenchmark generate DIR TRAIN_ROWS       two tables of the same rows: DIR/vector (id, label,
  *                                                 is_val, features) and DIR/columns (id, label, is_val,
  *                                                 x0 … x99); 10⁴ validation rows beside TRAIN_ROWS
+ *   IngestBenchmark generate-libsvm DIR ROWS      a LIBSVM text file of sparse rows: 2¹⁸ hashed
+ *                                                 features, about 50 non-zeros per row
  *   IngestBenchmark scan    TABLE vector|columns  read + assemble + a count over the vectors
  *   IngestBenchmark ingest  TABLE vector|columns  the table into cached numbered partitions
  *   IngestBenchmark fit     TABLE vector|columns  MLlib LogisticRegression.fit, the same objective
@@ -56,6 +58,7 @@ public final class IngestBenchmark {
     String extra = "";
     switch (mode) {
       case "generate" -> generate(spark, Path.of(args[1]), Long.parseLong(args[2]));
+      case "generate-libsvm" -> generateSparse(spark, Path.of(args[1]), Long.parseLong(args[2]));
       case "scan" -> extra = "rows " + scan(spark, args[1], args[2]);
       case "ingest" -> {
         IngestedTable t = TableIngest.run(spark, spec(args[1], args[2]), new SplitRule("column", new SplitSizes(1, 0, 0),
@@ -152,6 +155,44 @@ public final class IngestBenchmark {
       cols.add(arrays.col("a").getItem(j).as("x" + j));
     }
     arrays.select(cols.toArray(org.apache.spark.sql.Column[]::new)).write().parquet(dir.resolve("columns").toString());
+  }
+
+  static final int HASHED = 1 << 18;
+
+  /** Rows of ~50 hashed tokens (a bag of words): label from a sparse linear model, written by MLlib's libsvm writer. */
+  private static void generateSparse(SparkSession spark, Path dir, long n) {
+    int partitions = (int) Math.max(1, Math.min(64, n / 50_000));
+    List<Integer> ks = new ArrayList<>();
+    for (int k = 0; k < partitions; k++) {
+      ks.add(k);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<Row> rows = jsc.parallelize(ks, partitions).flatMap(k -> {
+      long from = n * k / partitions;
+      long to = n * (k + 1) / partitions;
+      SplittableRandom rng = new SplittableRandom(2_000_003L + k);
+      List<Row> out = new ArrayList<>((int) (to - from));
+      for (long i = from; i < to; i++) {
+        java.util.TreeMap<Integer, Double> bag = new java.util.TreeMap<>();
+        int tokens = 30 + rng.nextInt(41);
+        double m = 0;
+        for (int t = 0; t < tokens; t++) {
+          // Zipf-like token ids: a few frequent, a long tail
+          int token = (int) Math.min(HASHED - 1, Math.floor(Math.pow(HASHED, rng.nextDouble())));
+          int j = (int) (io.hypergrad.prep.table.SplitRule.mix(token) >>> 46);
+          bag.merge(j, 1.0, Double::sum);
+          m += ((j % 7) - 3) * 0.1;
+        }
+        double y = rng.nextDouble() < 1 / (1 + Math.exp(-m)) ? 1 : 0;
+        int[] idx = bag.keySet().stream().mapToInt(Integer::intValue).toArray();
+        double[] val = bag.values().stream().mapToDouble(v -> Math.log1p(v)).toArray();
+        out.add(RowFactory.create(y, Vectors.sparse(HASHED, idx, val)));
+      }
+      return out.iterator();
+    });
+    StructType schema = new StructType().add("label", DataTypes.DoubleType, false)
+        .add("features", SQLDataTypes.VectorType(), false);
+    spark.createDataFrame(rows, schema).write().format("libsvm").save(dir.toString());
   }
 
   private static double gaussian(SplittableRandom rng) {

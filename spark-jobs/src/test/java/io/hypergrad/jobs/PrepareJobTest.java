@@ -146,4 +146,89 @@ class PrepareJobTest {
       assertTrue(listing.noneMatch(p -> p.getFileName().toString().contains("never")), "no staging left behind");
     }
   }
+
+  /** The Adult file as a table Spark reads: the same rows as the raw-file preparation of {@link #DATA}. */
+  static final String TABLE = """
+      data {
+        source {
+          format = csv
+          path = "%s"
+          header = false
+          schema = "age DOUBLE, workclass STRING, fnlwgt DOUBLE, education STRING, education_num DOUBLE, marital_status STRING, occupation STRING, relationship STRING, race STRING, sex STRING, capital_gain DOUBLE, capital_loss DOUBLE, hours_per_week DOUBLE, native_country STRING, income STRING"
+          options { ignoreLeadingWhiteSpace = true, nullValue = "?" }
+          label = income
+          categorical = [workclass, education, marital_status, occupation, relationship, race, sex, native_country]
+          encoding = index
+        }
+        on_bad_row = drop
+        scaler = minmax
+        split { train = 600, val = 300, test = 0.01 }
+        seed = 5
+      }
+      """;
+
+  @Test
+  void aTablePreparedOnTheExecutorsHoldsTheRowsOfTheRawFilesPreparation() throws Exception {
+    Path fromTable = dir.resolve("table-prepared");
+    PrepareJob.run(new RunOptions(conf("table.conf", TABLE.formatted(ADULT)).toFile(), List.of("partitions=3"), fromTable,
+        false), QUIET);
+    JsonNode meta = new ObjectMapper().readTree(fromTable.resolve("metadata.json").toFile());
+    assertEquals(30_162, meta.get("rows_read").asInt());
+    long dropped = 0;
+    for (JsonNode c : meta.get("dropped")) {
+      dropped += c.asLong();
+    }
+    assertEquals(2_399, dropped, "the rows with a missing value, counted per field");
+    DataPreparation.Result a = PreparedData.read(prepared);
+    DataPreparation.Result b = PreparedData.read(fromTable);
+    for (String split : List.of("train", "val", "test")) {
+      assertArrayEquals(a.split(split).ids(), b.split(split).ids(), split);
+      assertArrayEquals(a.split(split).labels(), b.split(split).labels(), split);
+      for (int i = 0; i < a.split(split).size(); i++) {
+        assertArrayEquals(a.split(split).features()[i].toArray(), b.split(split).features()[i].toArray(), split + " " + i);
+      }
+      // and read file by file into partitions, without a sort, the rows come in id order
+      long[] ids = PreparedData.partitions(fromTable, split, 2).collect().stream()
+          .flatMapToLong(p -> java.util.stream.LongStream.range(0, p.size()).map(i -> p.id((int) i))).toArray();
+      assertArrayEquals(a.split(split).ids(), ids, split + " read on the executors");
+    }
+  }
+
+  @Test
+  void estimateOnATableEqualsEstimateOnRawFilesOnTheSparkPlans() throws Exception {
+    String run = """
+        task = glm
+        problem { model = logistic, hyper_model = l2-per-feature, rho = 0.1 }
+        seeds = 2
+        iterations = 300
+        estimators = [ { method = mixed-fp-km, alpha = 0.8, schedule = linear, eta0 = 10, t0 = 100 }, { method = cg } ]
+        """;
+    Path table = conf("table-run.conf", TABLE.formatted(ADULT) + run);
+    Path raw = conf("raw-run.conf", DATA.formatted(ADULT) + run);
+    for (String plan : List.of("distributed", "chains")) {
+      List<String> sets = List.of("plan=" + plan, "partitions=3");
+      Path a = dir.resolve("raw-" + plan);
+      Path b = dir.resolve("table-" + plan);
+      EstimateJob.run(new RunOptions(raw.toFile(), sets, a, false), QUIET);
+      EstimateJob.run(new RunOptions(table.toFile(), sets, b, false), QUIET);
+      assertEquals(Files.readString(a.resolve("errors.csv")), Files.readString(b.resolve("errors.csv")), plan);
+      assertEquals(Files.readString(a.resolve("hypergradient.json")), Files.readString(b.resolve("hypergradient.json")),
+          plan);
+    }
+  }
+
+  @Test
+  void aBadRowInATableStopsPrepareNamingFileRecordAndFieldAndWritesNothing() throws Exception {
+    Path bad = dir.resolve("bad-table.csv");
+    Files.writeString(bad, "a,b,y\n1,2,0\n3,4,1\n5,,1\n");
+    Path out = dir.resolve("never-table");
+    Path c = conf("bad-table.conf", """
+        data { source { format = csv, path = "%s", label = y, schema = "a DOUBLE, b DOUBLE, y DOUBLE" }, split { method = hash, train = 0.5, val = 0.5 } }
+        """.formatted(bad.toString().replace("\\", "/")));
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> PrepareJob.run(new RunOptions(c.toFile(), List.of(), out, false), QUIET));
+    assertTrue(e.getMessage().contains("bad-table.csv") && e.getMessage().contains("record 3")
+        && e.getMessage().contains("b: missing"), e.getMessage());
+    assertFalse(Files.exists(out), "no output on failure");
+  }
 }

@@ -216,7 +216,9 @@ final class TableColumns {
    */
   Dataset<Row> standardColumns(Dataset<Row> withBad, Assembly assembly) {
     Dataset<Row> df = assembly.model().transform(withBad);
-    List<Column> cols = new ArrayList<>(List.of(functions.col(BAD), functions.col(TableReader.FILE),
+    // the file only where a bad row needs it: a string per good row would cost a conversion each
+    Column file = functions.when(functions.col(BAD).isNotNull(), functions.col(TableReader.FILE));
+    List<Column> cols = new ArrayList<>(List.of(functions.col(BAD), file.as(TableReader.FILE),
         labelIsString ? functions.col(LABEL) : functions.col(spec.label()).cast(DataTypes.DoubleType).as(LABEL),
         functions.col(vectorColumn != null ? vectorColumn : FEATURES).as(FEATURES)));
     if (spec.id() != null) {
