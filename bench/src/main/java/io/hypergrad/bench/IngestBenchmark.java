@@ -63,7 +63,7 @@ public final class IngestBenchmark {
       case "ingest" -> {
         IngestedTable t = TableIngest.run(spark, spec(args[1], args[2]), new SplitRule("column", new SplitSizes(1, 0, 0),
             0, "is_val"), new TableIngest.Settings("none", 0, 0, 8));
-        extra = "counts " + t.metadata().get("counts");
+        extra = "counts " + t.metadata().get("counts") + " partitions " + t.metadata().get("source_partitions") + " phases " + t.metadata().get("ingest_seconds");
       }
       case "fit" -> {
         Dataset<Row> train = assembled(spark, args[1], args[2]).filter(functions.not(functions.col("is_val")));

@@ -56,6 +56,14 @@ public final class LocalRows implements RowSource, Serializable {
     return new LocalRows(RowBlock.of(features, labels, f), labels.clone(), null, f, start, null, start + labels.length);
   }
 
+  /** The same rows (sharing their block) as rows start … start + size − 1 of their split. */
+  public LocalRows startingAt(int newStart) {
+    if (index != null) {
+      throw new IllegalStateException("gathered rows have no range to move");
+    }
+    return new LocalRows(block, labels, vectors, featureCount, newStart, null, newStart + labels.length);
+  }
+
   /** Rows gathered from a split of {@code splitSize} rows. */
   public static LocalRows gathered(GatheredRows rows, int splitSize, int featureCount) {
     boolean whole = rows.size() == splitSize;

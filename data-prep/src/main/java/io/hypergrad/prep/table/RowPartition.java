@@ -28,6 +28,27 @@ public final class RowPartition implements Serializable {
     this.cleanLabels = cleanLabels == null ? null : cleanLabels.clone();
   }
 
+  private RowPartition(LocalRows rows, long[] ids, double[] cleanLabels) {
+    this.rows = rows;
+    this.ids = ids;
+    this.cleanLabels = cleanLabels;
+  }
+
+  /**
+   * The same rows, stored once for both, numbered from {@code start}; ids moved by {@code idOffset}
+   * (rows whose ids were their position in a source partition get their number in the table).
+   */
+  public RowPartition startingAt(int start, long idOffset) {
+    long[] moved = ids;
+    if (idOffset != 0 && ids != null) {
+      moved = new long[ids.length];
+      for (int i = 0; i < ids.length; i++) {
+        moved[i] = ids[i] + idOffset;
+      }
+    }
+    return new RowPartition(rows.startingAt(start), moved, cleanLabels);
+  }
+
   public LocalRows rows() {
     return rows;
   }

@@ -26,6 +26,8 @@ final class SourceBlock implements Serializable {
   final double[] clean;
   final byte[] split;
   final Summary summary;
+  /** Direct mode: each split's rows already as a partition (numbered from 0, ids local); else null. */
+  final RowPartition[] direct;
 
   /** What the driver needs of a block to number rows, count classes and plan the partitions. */
   record Summary(long[] perSplit, Map<String, Long> dropped, double labelMin, double labelMax,
@@ -39,7 +41,9 @@ final class SourceBlock implements Serializable {
     }
   }
 
-  private SourceBlock(Vector[] features, double[] labels, long[] ids, double[] clean, byte[] split, Summary summary) {
+  private SourceBlock(Vector[] features, double[] labels, long[] ids, double[] clean, byte[] split, Summary summary,
+      RowPartition[] direct) {
+    this.direct = direct;
     this.features = features;
     this.labels = labels;
     this.ids = ids;
@@ -58,7 +62,7 @@ final class SourceBlock implements Serializable {
    * ({@code drop}); a good row is kept with its split when the rule decides it row by row.
    */
   static SourceBlock read(int partition, Iterator<Row> rows, boolean fail, boolean withId, boolean withSplit,
-      boolean withClean, SplitRule rule, String vectorColumn) {
+      boolean withClean, SplitRule rule, String vectorColumn, boolean direct) {
     List<Vector> f = new ArrayList<>();
     double[] y = new double[16];
     long[] id = withId ? new long[16] : null;
@@ -128,10 +132,50 @@ final class SourceBlock implements Serializable {
       nonZeros += v.numNonzeros();
     }
     int n = f.size();
+    Summary summary = new Summary(perSplit, dropped, min, max, integral, n == 0 ? 0 : minSize, maxSize, nonZeros);
+    if (direct) {
+      // the rows go into their split's block now; the cached block holds them once
+      RowPartition[] parts = new RowPartition[3];
+      for (byte s = 0; s < 3; s++) {
+        List<Vector> fs = new ArrayList<>();
+        int m = (int) perSplit[s];
+        double[] ys = new double[m];
+        long[] ids = new long[m];
+        double[] cs = clean == null ? null : new double[m];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+          if (split[i] == s) {
+            fs.add(storage(f.get(i), vectorColumn != null, summary));
+            ys[at] = y[i];
+            ids[at] = id != null ? id[i] : i;
+            if (cs != null) {
+              cs[at] = clean[i];
+            }
+            at++;
+          }
+        }
+        parts[s] = new RowPartition(0, fs.toArray(Vector[]::new), ys, ids, cs);
+      }
+      return new SourceBlock(null, null, null, null, null, summary, parts);
+    }
     return new SourceBlock(f.toArray(Vector[]::new), java.util.Arrays.copyOf(y, n), id == null ? null
         : java.util.Arrays.copyOf(id, n), clean == null ? null : java.util.Arrays.copyOf(clean, n),
-        java.util.Arrays.copyOf(split, n), new Summary(perSplit, dropped, min, max, integral,
-            n == 0 ? 0 : minSize, maxSize, nonZeros));
+        java.util.Arrays.copyOf(split, n), summary, null);
+  }
+
+  /**
+   * How a row is stored: a vector column's rows as they are; assembled scalar columns dense when at
+   * least a quarter of the partition's entries are non-zero, else sparse (CSR).
+   */
+  static Vector storage(Vector v, boolean fromVectorColumn, Summary partition) {
+    if (fromVectorColumn) {
+      return v;
+    }
+    return dense(partition) ? v.toDense() : v.toSparse();
+  }
+
+  static boolean dense(Summary s) {
+    return s.nonZeros() >= 0.25 * s.rows() * s.maxSize();
   }
 
   /** A row's key for the hash split when the table has no id: its label and feature values. */

@@ -36,12 +36,14 @@ import scala.Tuple2;
  *       partition's good rows in reading order and counts them per split — row numbers are then
  *       offsets of these counts, in partition order;
  *   <li>the scaler is fitted by MLlib on the cached training rows;
- *   <li>consecutive source partitions are merged into the asked-for count (equal row counts), and each
- *       split's rows become one {@link RowPartition} per merged partition, scaled (and with label
- *       noise where asked), from the cache.
+ *   <li>each split's rows become one {@link RowPartition} per source partition, scaled (and with
+ *       label noise where asked), from the cache — or, when a row alone decides its split and
+ *       nothing is to be fitted first, the first pass already stored them that way and they are
+ *       only numbered (no copy).
  * </ol>
- * A source with fewer partitions than asked for is spread by one shuffle of its numbered rows. The
- * same source, partitioning and seeds give the same rows, numbers and results.
+ * A source with fewer partitions than asked for is spread by one shuffle of its numbered rows; one
+ * with more keeps Spark's own partitioning of it. The same source, partitioning and seeds give the
+ * same rows, numbers and results.
  */
 public final class TableIngest {
   /** The ingest's settings beyond the table and the split. */
@@ -71,8 +73,13 @@ public final class TableIngest {
     boolean withSplit = cols.hasSplitColumn();
     boolean withClean = cols.hasCleanLabel();
     String vectorColumn = cols.vectorColumn();
-    JavaRDD<SourceBlock> blocks = standard.javaRDD().mapPartitionsWithIndex((k, it) -> List.of(
-        SourceBlock.read(k, it, fail, withId, withSplit, withClean, rule, vectorColumn)).iterator(), true)
+    JavaRDD<Row> rows = standard.javaRDD();
+    // rows a row decides alone (no permutation, scaler or noise, which need counts or statistics
+    // first) go straight into their partition's block in the one pass
+    boolean direct = !rule.method().equals("permutation") && settings.scaler().equals("none")
+        && settings.noiseFraction() == 0 && rows.getNumPartitions() >= settings.partitions();
+    JavaRDD<SourceBlock> blocks = rows.mapPartitionsWithIndex((k, it) -> List.of(
+        SourceBlock.read(k, it, fail, withId, withSplit, withClean, rule, vectorColumn, direct)).iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<SourceBlock.Summary> summaries = unwrap(() -> blocks.map(b -> b.summary).collect());
@@ -92,7 +99,6 @@ public final class TableIngest {
       TableColumns cols, TableColumns.Assembly assembly, JavaRDD<SourceBlock> blocks,
       List<SourceBlock.Summary> summaries) {
     int m = summaries.size();
-    long[] rowsPerParent = new long[m];
     long[] parentStart = new long[m];
     Map<String, Long> dropped = new LinkedHashMap<>();
     long total = 0;
@@ -105,7 +111,6 @@ public final class TableIngest {
     for (int k = 0; k < m; k++) {
       SourceBlock.Summary s = summaries.get(k);
       parentStart[k] = total;
-      rowsPerParent[k] = s.rows();
       total += s.rows();
       s.dropped().forEach((reason, c) -> dropped.merge(reason, c, Long::sum));
       if (s.rows() > 0) {
@@ -193,17 +198,15 @@ public final class TableIngest {
     Scaler scaler = settings.scaler().equals("none") ? TrainScaler.fit("none", null, null, featureCount, splitCounts[0])
         : TrainScaler.fit(settings.scaler(), trainFeatures(jsc, blocks, membership, parentStart), "features",
             featureCount, splitCounts[0]);
-    // assembled scalar columns: dense blocks unless most entries are zero; a vector column keeps its form
-    Boolean dense = vectorColumn(cols) ? null : nonZeros >= 0.25 * total * featureCount;
 
     int partitions = settings.partitions();
     Map<String, JavaRDD<RowPartition>> splits = new LinkedHashMap<>();
-    Build build = new Build(parentStart, membership, draws, scaler, dense);
+    Build build = new Build(parentStart, membership, draws, scaler, vectorColumn(cols), !withIdColumn(cols));
     for (byte s = 0; s < 3; s++) {
       if (splitCounts[s] == 0) {
         continue;
       }
-      JavaRDD<RowPartition> parts = m >= partitions ? coalesced(blocks, rowsPerParent, perSplit[s], partitions, build, s)
+      JavaRDD<RowPartition> parts = m >= partitions ? inPlace(blocks, perSplit[s], build, s)
           : spread(blocks, perSplit[s], splitCounts[s], partitions, build, s);
       splits.put(SplitRule.NAMES[s], parts.persist(StorageLevel.MEMORY_AND_DISK()));
     }
@@ -252,6 +255,10 @@ public final class TableIngest {
     return cols.vectorColumn() != null;
   }
 
+  private static boolean withIdColumn(TableColumns cols) {
+    return cols.hasId();
+  }
+
   private static List<String> vectorNames(String column, int featureCount) {
     List<String> names = new ArrayList<>(featureCount);
     for (int j = 0; j < featureCount; j++) {
@@ -282,7 +289,7 @@ public final class TableIngest {
 
   /** How a source block's rows of one split become a partition's rows. */
   private record Build(long[] parentStart, Broadcast<byte[]> membership, Broadcast<int[]> draws, Scaler scaler,
-      Boolean dense) implements java.io.Serializable {
+      boolean fromVectorColumn, boolean numberIds) implements java.io.Serializable {
 
     /** Appends the rows of {@code split} in block {@code b} (source partition k) to the lists. */
     void add(SourceBlock b, int k, byte split, int splitStart, List<Vector> f, List<double[]> rest) {
@@ -301,11 +308,7 @@ public final class TableIngest {
             y = LabelNoise.relabel(y, d);
           }
         }
-        Vector v = scaler.apply(b.features[i]);
-        if (dense != null) {
-          v = dense ? v.toDense() : v.toSparse();
-        }
-        f.add(v);
+        f.add(SourceBlock.storage(scaler.apply(b.features[i]), fromVectorColumn, b.summary));
         rest.add(new double[] {y, b.ids != null ? b.ids[i] : number, clean});
       }
     }
@@ -327,32 +330,26 @@ public final class TableIngest {
     }
   }
 
-  /** Consecutive source partitions merged into {@code partitions} groups: no shuffle. */
-  private static JavaRDD<RowPartition> coalesced(JavaRDD<SourceBlock> blocks, long[] rowsPerParent, long[] perSplit,
-      int partitions, Build build, byte split) {
-    int[] from = ContiguousCoalescer.boundaries(rowsPerParent, partitions);
-    int[] start = new int[partitions];
-    for (int g = 1; g < partitions; g++) {
-      long s = start[g - 1];
-      for (int k = from[g - 1]; k < from[g]; k++) {
-        s += perSplit[k];
-      }
-      start[g] = (int) s;
+  /** One partition per source partition, numbered by the counts before it: no shuffle, and no copy of direct blocks. */
+  private static JavaRDD<RowPartition> inPlace(JavaRDD<SourceBlock> blocks, long[] perSplit, Build build, byte split) {
+    int[] start = new int[perSplit.length];
+    for (int k = 1; k < perSplit.length; k++) {
+      start[k] = (int) (start[k - 1] + perSplit[k - 1]);
     }
-    JavaRDD<SourceBlock> merged = blocks.getNumPartitions() == partitions ? blocks
-        : JavaRDD.fromRDD(blocks.rdd().coalesce(partitions, false, Option.apply(new ContiguousCoalescer(rowsPerParent)),
-            null), blocks.classTag());
-    return merged.mapPartitionsWithIndex((g, it) -> {
-      List<Vector> f = new ArrayList<>();
-      List<double[]> rest = new ArrayList<>();
-      boolean withClean = false;
-      int k = from[g];
+    return blocks.mapPartitionsWithIndex((k, it) -> {
+      List<RowPartition> out = new ArrayList<>(1);
       while (it.hasNext()) {
         SourceBlock b = it.next();
-        withClean |= b.clean != null || build.draws() != null && split == SplitRule.TRAIN;
-        build.add(b, k++, split, start[g], f, rest);
+        if (b.direct != null) {
+          out.add(b.direct[split].startingAt(start[k], build.numberIds() ? build.parentStart()[k] : 0));
+        } else {
+          List<Vector> f = new ArrayList<>();
+          List<double[]> rest = new ArrayList<>();
+          build.add(b, k, split, start[k], f, rest);
+          out.add(build.partition(start[k], f, rest, b.clean != null || build.draws() != null && split == SplitRule.TRAIN));
+        }
       }
-      return List.of(build.partition(start[g], f, rest, withClean)).iterator();
+      return out.iterator();
     }, true);
   }
 
