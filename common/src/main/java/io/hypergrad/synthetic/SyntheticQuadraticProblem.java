@@ -111,11 +111,6 @@ public final class SyntheticQuadraticProblem extends LinearSystemBase {
     return new SyntheticQuadraticProblem(size, nParent, pool, eig, mean, b, c, d);
   }
 
-
-
-
-
-
   @Override
   public void applyB(double[] z, double[] out) {
     Blas.gemv(1.0, b, size, size, z, 0.0, out);

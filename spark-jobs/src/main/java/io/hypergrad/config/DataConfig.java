@@ -23,18 +23,19 @@ public final class DataConfig {
     return cfg.has("data.source");
   }
 
-  /** Refuses a config that names its data twice (raw files, a table, a prepare output). */
+  /**
+   * Refuses a config that names its data as raw files and as a table; {@code data.prepared} (often
+   * given with --set over a config for raw files) takes the place of either.
+   */
   public static void checkOneSource(JobConfig cfg) {
-    int given = (cfg.has("data.format") || cfg.has("data.paths") ? 1 : 0) + (isTable(cfg) ? 1 : 0)
-        + (isPrepared(cfg) ? 1 : 0);
-    if (given > 1) {
-      throw new InvalidConfigException(cfg.source() + ": name the data once: data.format/paths (raw files), "
-          + "data.source (a table Spark reads) or data.prepared (a prepare output)");
+    if (!isPrepared(cfg) && isTable(cfg) && (cfg.has("data.format") || cfg.has("data.paths"))) {
+      throw new InvalidConfigException(cfg.where("data.source") + ": name the data once: data.format/paths (raw "
+          + "files read here) or data.source (a table Spark reads)");
     }
-    if (!isTable(cfg) && cfg.has("data.on_bad_row")) {
+    if (!isTable(cfg) && !isPrepared(cfg) && cfg.has("data.on_bad_row")) {
       throw new InvalidConfigException(cfg.where("data.on_bad_row") + ": data.on_bad_row applies to data.source");
     }
-    if (!isTable(cfg) && !cfg.getString("data.split.method").equals("permutation")) {
+    if (!isTable(cfg) && !isPrepared(cfg) && !cfg.getString("data.split.method").equals("permutation")) {
       throw new InvalidConfigException(cfg.where("data.split.method") + ": data.split.method = "
           + cfg.getString("data.split.method") + " needs data.source (raw files split by permutation)");
     }

@@ -68,7 +68,11 @@ public final class GlmData {
     DataConfig.checkOneSource(cfg);
     long start = System.nanoTime();
     int partitions = cfg.getPositiveInt("partitions");
-    if (DataConfig.isTable(cfg)) {
+    if (DataConfig.isPrepared(cfg) && (DataConfig.isTable(cfg) || cfg.has("data.format"))) {
+      log.printf(Locale.ROOT, "data: reading the prepare output %s; the config's %s is not used%n",
+          DataConfig.prepared(cfg), DataConfig.isTable(cfg) ? "data.source" : "data.format/paths");
+    }
+    if (DataConfig.isTable(cfg) && !DataConfig.isPrepared(cfg)) {
       IngestedTable table = ingest(cfg);
       String plan = rule.resolve(count(table.metadata(), "train"), table.featureCount());
       log.printf(Locale.ROOT, "data: %s read on the executors from %s (%s split, %d partitions, dropped %s) (%.1f s)%n",
