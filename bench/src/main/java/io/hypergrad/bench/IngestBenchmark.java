@@ -1,11 +1,11 @@
 package io.hypergrad.bench;
 
 import io.hypergrad.cli.Hypergrad;
+import io.hypergrad.prep.SplitSizes;
 import io.hypergrad.prep.table.IngestedTable;
 import io.hypergrad.prep.table.SplitRule;
 import io.hypergrad.prep.table.TableIngest;
 import io.hypergrad.prep.table.TableSpec;
-import io.hypergrad.prep.SplitSizes;
 import io.hypergrad.spark.SparkSessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,39 +115,12 @@ public final class IngestBenchmark {
 
   private static void generate(SparkSession spark, Path dir, long train) {
     long n = train + 10_000;
-    int partitions = (int) Math.max(1, Math.min(64, n / 100_000));
-    List<Integer> ks = new ArrayList<>();
-    for (int k = 0; k < partitions; k++) {
-      ks.add(k);
-    }
-    double[] w = new double[FEATURES];
-    SplittableRandom wr = new SplittableRandom(7);
-    for (int j = 0; j < FEATURES; j++) {
-      w[j] = gaussian(wr) / Math.sqrt(FEATURES);
-    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<Row> rows = jsc.parallelize(ks, partitions).flatMap(k -> {
-      long from = n * k / partitions;
-      long to = n * (k + 1) / partitions;
-      SplittableRandom rng = new SplittableRandom(1_000_003L + k);
-      List<Row> out = new ArrayList<>((int) (to - from));
-      for (long i = from; i < to; i++) {
-        double[] a = new double[FEATURES];
-        double m = 0;
-        for (int j = 0; j < FEATURES; j++) {
-          a[j] = gaussian(rng);
-          m += a[j] * w[j];
-        }
-        double y = rng.nextDouble() < 1 / (1 + Math.exp(-m)) ? 1 : 0;
-        // every (n/10⁴)-th row is a validation row
-        out.add(RowFactory.create(i, y, i % (n / 10_000) == 0, Vectors.dense(a)));
-      }
-      return out.iterator();
-    });
-    StructType vector = new StructType().add("id", DataTypes.LongType, false).add("label", DataTypes.DoubleType, false)
-        .add("is_val", DataTypes.BooleanType, false).add("features", SQLDataTypes.VectorType(), false);
-    Dataset<Row> df = spark.createDataFrame(rows, vector);
-    df.write().parquet(dir.resolve("vector").toString());
+    Dataset<Row> rows = spark.createDataFrame(LogisticDataGenerator.rows(jsc, n, FEATURES, 0, 1),
+        io.hypergrad.spark.PreparedData.schema(false));
+    // every (n/10⁴)-th row is a validation row
+    rows.withColumn("is_val", functions.col("id").mod(n / 10_000).equalTo(0)).write()
+        .parquet(dir.resolve("vector").toString());
     Dataset<Row> v = spark.read().parquet(dir.resolve("vector").toString());
     Dataset<Row> arrays = v.withColumn("a", org.apache.spark.ml.functions.vector_to_array(v.col("features"), "float64"));
     List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(v.col("id"), v.col("label"), v.col("is_val")));
@@ -161,13 +134,10 @@ public final class IngestBenchmark {
 
   /** Rows of ~50 hashed tokens (a bag of words): label from a sparse linear model, written by MLlib's libsvm writer. */
   private static void generateSparse(SparkSession spark, Path dir, long n) {
-    int partitions = (int) Math.max(1, Math.min(64, n / 50_000));
-    List<Integer> ks = new ArrayList<>();
-    for (int k = 0; k < partitions; k++) {
-      ks.add(k);
-    }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<Row> rows = jsc.parallelize(ks, partitions).flatMap(k -> {
+    JavaRDD<Integer> ks = LogisticDataGenerator.partitions(JavaSparkContext.fromSparkContext(spark.sparkContext()), n,
+        50_000);
+    int partitions = ks.getNumPartitions();
+    JavaRDD<Row> rows = ks.flatMap(k -> {
       long from = n * k / partitions;
       long to = n * (k + 1) / partitions;
       SplittableRandom rng = new SplittableRandom(2_000_003L + k);

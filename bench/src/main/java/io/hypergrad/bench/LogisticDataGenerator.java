@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -44,18 +45,33 @@ public final class LogisticDataGenerator {
   }
 
   private static void write(SparkSession spark, Path dir, long n, int f, long firstId, long seed) {
-    int partitions = (int) Math.max(1, Math.min(64, n / 100_000));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    spark.createDataFrame(rows(jsc, n, f, firstId, seed), PreparedData.schema(false)).write().parquet(dir.toString());
+  }
+
+  /** Indexes 0 … P − 1 of partitions of about {@code perPartition} rows each (at most 64), one per Spark partition. */
+  static JavaRDD<Integer> partitions(JavaSparkContext jsc, long n, long perPartition) {
+    int partitions = (int) Math.max(1, Math.min(64, n / perPartition));
     List<Integer> ks = new ArrayList<>();
     for (int k = 0; k < partitions; k++) {
       ks.add(k);
     }
+    return jsc.parallelize(ks, partitions);
+  }
+
+  /**
+   * n rows (id, label, features) generated on the executors: features N(0, 1), labels drawn from
+   * σ(aᵀw*) with a fixed w* ~ N(0, 1/F); ids from {@code firstId}.
+   */
+  static JavaRDD<Row> rows(JavaSparkContext jsc, long n, int f, long firstId, long seed) {
     double[] w = new double[f];
     SplittableRandom wr = new SplittableRandom(7);
     for (int j = 0; j < f; j++) {
       w[j] = gaussian(wr) / Math.sqrt(f);
     }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    var rows = jsc.parallelize(ks, partitions).flatMap(k -> {
+    JavaRDD<Integer> ks = partitions(jsc, n, 100_000);
+    int partitions = ks.getNumPartitions();
+    return ks.flatMap(k -> {
       long from = n * k / partitions;
       long to = n * (k + 1) / partitions;
       SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + k);
@@ -72,7 +88,6 @@ public final class LogisticDataGenerator {
       }
       return out.iterator();
     });
-    spark.createDataFrame(rows, PreparedData.schema(false)).write().parquet(dir.toString());
   }
 
   private static double gaussian(SplittableRandom rng) {

@@ -32,12 +32,31 @@ final class SourceBlock implements Serializable {
   /** What the driver needs of a block to number rows, count classes and plan the partitions. */
   record Summary(long[] perSplit, Map<String, Long> dropped, double labelMin, double labelMax,
       boolean labelsIntegral, int minSize, int maxSize, long nonZeros) implements Serializable {
+    static final Summary EMPTY = new Summary(new long[5], Map.of(), Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, true, Integer.MAX_VALUE, 0, 0);
+
     long rows() {
       long n = 0;
       for (long c : perSplit) {
         n += c;
       }
       return n;
+    }
+
+    /** Both partitions' counts together (the label and size ranges over the partitions with rows). */
+    Summary plus(Summary o) {
+      long[] split = perSplit.clone();
+      for (int s = 0; s < split.length; s++) {
+        split[s] += o.perSplit[s];
+      }
+      Map<String, Long> bad = new LinkedHashMap<>(dropped);
+      o.dropped.forEach((reason, c) -> bad.merge(reason, c, Long::sum));
+      if (o.rows() == 0) {
+        return new Summary(split, bad, labelMin, labelMax, labelsIntegral, minSize, maxSize, nonZeros);
+      }
+      return new Summary(split, bad, Math.min(labelMin, o.labelMin), Math.max(labelMax, o.labelMax),
+          labelsIntegral && o.labelsIntegral, Math.min(minSize, o.minSize), Math.max(maxSize, o.maxSize),
+          nonZeros + o.nonZeros);
     }
   }
 

@@ -100,28 +100,18 @@ public final class TableIngest {
       List<SourceBlock.Summary> summaries) {
     int m = summaries.size();
     long[] parentStart = new long[m];
-    Map<String, Long> dropped = new LinkedHashMap<>();
-    long total = 0;
-    double labelMin = Double.POSITIVE_INFINITY;
-    double labelMax = Double.NEGATIVE_INFINITY;
-    boolean integral = true;
-    int minSize = Integer.MAX_VALUE;
-    int maxSize = 0;
-    long nonZeros = 0;
+    SourceBlock.Summary all = SourceBlock.Summary.EMPTY;
     for (int k = 0; k < m; k++) {
-      SourceBlock.Summary s = summaries.get(k);
-      parentStart[k] = total;
-      total += s.rows();
-      s.dropped().forEach((reason, c) -> dropped.merge(reason, c, Long::sum));
-      if (s.rows() > 0) {
-        labelMin = Math.min(labelMin, s.labelMin());
-        labelMax = Math.max(labelMax, s.labelMax());
-        integral &= s.labelsIntegral();
-        minSize = Math.min(minSize, s.minSize());
-        maxSize = Math.max(maxSize, s.maxSize());
-      }
-      nonZeros += s.nonZeros();
+      parentStart[k] = all.rows();
+      all = all.plus(summaries.get(k));
     }
+    long total = all.rows();
+    Map<String, Long> dropped = all.dropped();
+    double labelMin = all.labelMin();
+    double labelMax = all.labelMax();
+    boolean integral = all.labelsIntegral();
+    int minSize = all.minSize();
+    int maxSize = all.maxSize();
     String where = TableReader.describe(spec);
     long droppedRows = dropped.values().stream().mapToLong(Long::longValue).sum();
     if (total == 0) {
