@@ -38,6 +38,7 @@ import org.apache.spark.sql.types.StructType;
  *                                                 x0 … x99); 10⁴ validation rows beside TRAIN_ROWS
  *   IngestBenchmark generate-libsvm DIR ROWS      a LIBSVM text file of sparse rows: 2¹⁸ hashed
  *                                                 features, about 50 non-zeros per row
+ *   IngestBenchmark generate-csv DIR TRAIN_ROWS   the columns table's rows as CSV with a header
  *   IngestBenchmark scan    TABLE vector|columns  read + assemble + a count over the vectors
  *   IngestBenchmark ingest  TABLE vector|columns  the table into cached numbered partitions
  *   IngestBenchmark fit     TABLE vector|columns  MLlib LogisticRegression.fit, the same objective
@@ -58,7 +59,9 @@ public final class IngestBenchmark {
     String extra = "";
     switch (mode) {
       case "generate" -> generate(spark, Path.of(args[1]), Long.parseLong(args[2]));
+      case "csv-schema" -> extra = csvSchema();
       case "generate-libsvm" -> generateSparse(spark, Path.of(args[1]), Long.parseLong(args[2]));
+      case "generate-csv" -> generateCsv(spark, Path.of(args[1]), Long.parseLong(args[2]));
       case "scan" -> extra = "rows " + scan(spark, args[1], args[2]);
       case "ingest" -> {
         IngestedTable t = TableIngest.run(spark, spec(args[1], args[2]), new SplitRule("column", new SplitSizes(1, 0, 0),
@@ -128,6 +131,29 @@ public final class IngestBenchmark {
       cols.add(arrays.col("a").getItem(j).as("x" + j));
     }
     arrays.select(cols.toArray(org.apache.spark.sql.Column[]::new)).write().parquet(dir.resolve("columns").toString());
+  }
+
+  /** The rows of {@link #generate} as CSV files (id, label, is_val, x0 … x99), written on the executors. */
+  private static void generateCsv(SparkSession spark, Path dir, long train) {
+    long n = train + 10_000;
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Dataset<Row> v = spark.createDataFrame(LogisticDataGenerator.rows(jsc, n, FEATURES, 0, 1),
+        io.hypergrad.spark.PreparedData.schema(false)).withColumn("is_val", functions.col("id").mod(n / 10_000).equalTo(0));
+    Dataset<Row> arrays = v.withColumn("a", org.apache.spark.ml.functions.vector_to_array(v.col("features"), "float64"));
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(v.col("id"), v.col("label"), v.col("is_val")));
+    for (int j = 0; j < FEATURES; j++) {
+      cols.add(arrays.col("a").getItem(j).as("x" + j));
+    }
+    arrays.select(cols.toArray(org.apache.spark.sql.Column[]::new)).write().option("header", "true").csv(dir.toString());
+  }
+
+  /** The DDL schema of {@link #generateCsv}'s files. */
+  static String csvSchema() {
+    StringBuilder b = new StringBuilder("id BIGINT, label DOUBLE, is_val BOOLEAN");
+    for (int j = 0; j < FEATURES; j++) {
+      b.append(", x").append(j).append(" DOUBLE");
+    }
+    return b.toString();
   }
 
   static final int HASHED = 1 << 18;
