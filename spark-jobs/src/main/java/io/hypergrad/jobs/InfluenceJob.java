@@ -89,6 +89,7 @@ public final class InfluenceJob {
         throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
       }
       int n = trainRows.size();
+      double dataSeconds = (System.nanoTime() - start) / 1e9;
       log.printf(Locale.ROOT, "influence: %s + %s on %d training / %d validation rows in %d partitions on %s, p = %d (%.1f s)%n",
           loss.name(), hyper.name(), n, problem.validation().size(), trainRows.partitionCount(), jsc.master(), problem.p(),
           (System.nanoTime() - start) / 1e9);
@@ -160,6 +161,7 @@ public final class InfluenceJob {
       summary.put("val_loss", problem.outerLoss(x));
       summary.put("s_norm", Blas.norm(s));
       summary.put("relative_residual", residual);
+      long reportStart = System.nanoTime();
       summary.put("stats", InfluenceReport.stats(scores, sCg != null));
       if (sCg != null) {
         summary.put("cg_relative_difference", Blas.distance(s, sCg) / Blas.norm(sCg));
@@ -174,10 +176,12 @@ public final class InfluenceJob {
           (double[]) histogram.get("edges"), (long[]) histogram.get("counts"));
       summary.put("histogram", histogram);
       Map<String, Object> seconds = new LinkedHashMap<>();
+      seconds.put("data", dataSeconds);
       seconds.put("inner", innerSeconds);
       seconds.put("solve", solveSeconds);
       seconds.put("cg", cgSeconds);
       seconds.put("scores", scoreSeconds);
+      seconds.put("report", (System.nanoTime() - reportStart) / 1e9);
       summary.put("phase_seconds", seconds);
       summary.put("seconds", (System.nanoTime() - start) / 1e9);
       SummaryJson.mapper().writeValue(out.path("summary.json").toFile(), summary);

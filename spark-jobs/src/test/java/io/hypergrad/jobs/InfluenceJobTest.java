@@ -186,4 +186,18 @@ class InfluenceJobTest {
     assertTrue(e.getMessage().contains("problem.hyper_model"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("refused").resolve("summary.json")));
   }
+
+  @Test
+  void theAdultFileReadAsATableGivesTheSameScoresBitForBit() throws Exception {
+    List<String> sets = List.of("data.source.path=\"../data/adult/adult.data.gz\"", "data.split.train=500",
+        "data.split.val=500", "partitions=3", "compare_cg=false");
+    PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    InfluenceJob.run(new RunOptions(new File("../conf/influence-adult-table.conf"), sets, dir.resolve("table"), false),
+        log);
+    run("raw", List.of("compare_cg=false"));
+    Map<Long, Double> table = scores("table");
+    Map<Long, Double> raw = scores("raw");
+    assertEquals(500, table.size());
+    assertEquals(raw, table, "Spark's CSV reader, StringIndexer and MinMaxScaler give the raw path's rows and scores");
+  }
 }
