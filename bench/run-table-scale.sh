@@ -27,7 +27,7 @@ on_cluster() { # log time args...
   /usr/bin/time -v java "${SPARK_JAVA_FLAGS[@]}" -Xmx"$DRIVER_XMX" -Dspark.master=spark://127.0.0.1:7077 \
     -Dspark.driver.host=127.0.0.1 -Dspark.executor.memory=6g -Dspark.cores.max=2 \
     -Dspark.executor.extraJavaOptions="${SPARK_JAVA_FLAGS[*]}" -Dspark.jars="$JARS" \
-    -cp "$CP" io.hypergrad.cli.Hypergrad "$@" > "$log" 2> "$time" || { tail -20 "$log" "$time"; exit 1; }
+    -cp "$CP" io.hypergrad.cli.Hypergrad "$@" > "$log" 2> "$time" || { tail -n 20 "$log"; tail -n 20 "$time"; exit 1; }
 }
 rows=()
 IFS=',' read -ra NS <<< "$SIZES"
@@ -42,7 +42,7 @@ for n in "${NS[@]}"; do
   out="$WORK/influence-$n"
   rm -rf "$prepared" "$out"
   echo "prepare, $n rows, driver -Xmx$DRIVER_XMX ..." >&2
-  on_cluster "$WORK/prepare-$n.log" "$WORK/prepare-$n.time" prepare --conf "$ROOT/bench/table-scale.conf" \
+  on_cluster "$WORK/prepare-$n.log" "$WORK/prepare-$n.time" prepare --conf "$ROOT/bench/table-scale-data.conf" \
     --set "data.source.path=\"$csv\"" --set "data.source.schema=\"$SCHEMA\"" --out "$prepared"
   echo "influence, $n rows, driver -Xmx$DRIVER_XMX ..." >&2
   on_cluster "$WORK/influence-$n.log" "$WORK/influence-$n.time" influence --conf "$ROOT/bench/table-scale.conf" \

@@ -51,6 +51,15 @@ class PrepareJobTest {
       }
       """;
 
+  /** An estimate run of Mixed FP-KM against a reference: iterations, reference method. */
+  static final String RUN = """
+      task = glm
+      problem { model = logistic, hyper_model = l2-per-feature, rho = 0.1 }
+      seeds = 2
+      iterations = %d
+      estimators = [ { method = mixed-fp-km, alpha = 0.8, schedule = linear, eta0 = 10, t0 = 100 }, { method = %s } ]
+      """;
+
   @BeforeAll
   static void prepare() throws Exception {
     prepared = dir.resolve("prepared");
@@ -96,13 +105,7 @@ class PrepareJobTest {
 
   @Test
   void estimateOnPreparedDataEqualsEstimateOnRawFiles() throws Exception {
-    String run = """
-        task = glm
-        problem { model = logistic, hyper_model = l2-per-feature, rho = 0.1 }
-        seeds = 2
-        iterations = 500
-        estimators = [ { method = mixed-fp-km, alpha = 0.8, schedule = linear, eta0 = 10, t0 = 100 }, { method = exact } ]
-        """;
+    String run = RUN.formatted(500, "exact");
     Path raw = dir.resolve("raw-out");
     Path fromParquet = dir.resolve("parquet-out");
     EstimateJob.run(new RunOptions(conf("raw.conf", DATA.formatted(ADULT) + run).toFile(), List.of(), raw, false), QUIET);
@@ -196,13 +199,7 @@ class PrepareJobTest {
 
   @Test
   void estimateOnATableEqualsEstimateOnRawFilesOnTheSparkPlans() throws Exception {
-    String run = """
-        task = glm
-        problem { model = logistic, hyper_model = l2-per-feature, rho = 0.1 }
-        seeds = 2
-        iterations = 300
-        estimators = [ { method = mixed-fp-km, alpha = 0.8, schedule = linear, eta0 = 10, t0 = 100 }, { method = cg } ]
-        """;
+    String run = RUN.formatted(300, "cg");
     Path table = conf("table-run.conf", TABLE.formatted(ADULT) + run);
     Path raw = conf("raw-run.conf", DATA.formatted(ADULT) + run);
     for (String plan : List.of("distributed", "chains")) {
