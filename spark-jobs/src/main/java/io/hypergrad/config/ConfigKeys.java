@@ -29,7 +29,7 @@ public final class ConfigKeys {
         key("data.scaler", "none"), key("data.split.train", 0.5), key("data.split.val", 0.5), key("data.split.test", 0),
         key("data.split.method", "permutation"), key("data.split.column", null), key("data.seed", 0L), key("data.label_noise.fraction", 0), key("data.label_noise.seed", 0L)),
     DATA_TABLE(key("data.source.format", null), key("data.source.path", null), key("data.source.paths", null),
-        key("data.source.table", null), key("data.source.label", null), key("data.source.features", null),
+        key("data.source.table", null), key("data.source.validation_path", null), key("data.source.test_path", null), key("data.source.label", null), key("data.source.features", null),
         key("data.source.exclude", null), key("data.source.categorical", null), key("data.source.encoding", "onehot"),
         key("data.source.id", null), key("data.source.header", true), key("data.source.separator", ","),
         key("data.source.schema", null), key("data.source.num_features", 0), key("data.source.options", null),

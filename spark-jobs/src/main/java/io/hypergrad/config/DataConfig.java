@@ -5,6 +5,7 @@ import io.hypergrad.prep.DataSpec;
 import io.hypergrad.prep.SplitSizes;
 import io.hypergrad.prep.table.SplitRule;
 import io.hypergrad.prep.table.TableIngest;
+import io.hypergrad.prep.table.TableReader;
 import io.hypergrad.prep.table.TableSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -72,7 +73,30 @@ public final class DataConfig {
     }
   }
 
+  /** Whether validation (or test) rows come from tables of their own ({@code data.source.validation_path}). */
+  public static boolean splitsFromSources(JobConfig cfg) {
+    return cfg.has("data.source.validation_path") || cfg.has("data.source.test_path");
+  }
+
+  /** The validation or test table's paths ({@code val} or {@code test}); empty when not given. */
+  public static List<String> splitPaths(JobConfig cfg, String split) {
+    String key = split.equals("val") ? "data.source.validation_path" : "data.source.test_path";
+    return cfg.has(key) ? cfg.getStringList(key) : List.of();
+  }
+
   public static SplitRule splitRule(JobConfig cfg) {
+    if (isTable(cfg) && splitsFromSources(cfg)) {
+      if (cfg.has("data.split.method") || cfg.has("data.split.train") || cfg.has("data.split.val")
+          || cfg.has("data.split.test")) {
+        throw new InvalidConfigException(cfg.where("data.split") + ": the splits come from data.source.validation_path "
+            + "/ test_path; leave data.split out");
+      }
+      if (cfg.getString("data.source.format", "").equals("table")) {
+        throw new InvalidConfigException(cfg.where("data.source.validation_path") + ": validation_path and test_path "
+            + "name files; for catalog tables use a split column (data.split.method = column)");
+      }
+      return new SplitRule("column", new SplitSizes(1, 0, 0), cfg.getLong("data.seed"), TableReader.SOURCE_SPLIT);
+    }
     try {
       return new SplitRule(cfg.getString("data.split.method"), splitSizes(cfg), cfg.getLong("data.seed"),
           cfg.getString("data.split.column", null));

@@ -9,7 +9,10 @@ import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
 import io.hypergrad.prep.table.IngestedTable;
 import io.hypergrad.prep.table.RowPartition;
+import io.hypergrad.prep.table.SplitRule;
 import io.hypergrad.prep.table.TableIngest;
+import io.hypergrad.prep.table.TableReader;
+import io.hypergrad.prep.table.TableSpec;
 import io.hypergrad.rows.LocalRows;
 import io.hypergrad.rows.RowSource;
 import io.hypergrad.spark.PartitionedRows;
@@ -126,8 +129,12 @@ public final class GlmData {
   /** The config's table, read, split, scaled and numbered on the executors. */
   public static IngestedTable ingest(JobConfig cfg) {
     try {
-      return TableIngest.run(SparkSessions.get(), DataConfig.table(cfg), DataConfig.splitRule(cfg),
-          DataConfig.ingest(cfg));
+      TableSpec spec = DataConfig.table(cfg);
+      SplitRule rule = DataConfig.splitRule(cfg);
+      SparkSession spark = SparkSessions.get();
+      Dataset<Row> source = DataConfig.splitsFromSources(cfg) ? TableReader.readSplits(spark, spec,
+          DataConfig.splitPaths(cfg, "val"), DataConfig.splitPaths(cfg, "test")) : TableReader.read(spark, spec);
+      return TableIngest.run(spark, source, spec, rule, DataConfig.ingest(cfg));
     } catch (io.hypergrad.prep.DataFormatException e) {
       throw e;
     } catch (IllegalArgumentException e) {

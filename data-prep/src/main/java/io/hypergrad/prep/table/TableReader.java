@@ -47,6 +47,38 @@ public final class TableReader {
     }
   }
 
+  /** The column that names each row's split when the splits are read from sources of their own. */
+  public static final String SOURCE_SPLIT = "_source_split";
+
+  /**
+   * The training table of {@code spec} and, read the same way, a validation and a test table from
+   * other paths (either may be empty), one after the other, each row marked with its split in
+   * {@link #SOURCE_SPLIT} (split it with {@code SplitRule("column", …, SOURCE_SPLIT)}): one pass
+   * reads them all, the string columns get one encoding, and the scaler sees the training rows only.
+   */
+  public static Dataset<Row> readSplits(SparkSession spark, TableSpec spec, List<String> validationPaths,
+      List<String> testPaths) {
+    Dataset<Row> all = read(spark, spec).withColumn(SOURCE_SPLIT, functions.lit("train"));
+    String[] names = {"val", "test"};
+    List<List<String>> paths = List.of(validationPaths, testPaths);
+    for (int s = 0; s < 2; s++) {
+      if (paths.get(s).isEmpty()) {
+        continue;
+      }
+      TableSpec other = new TableSpec(spec.format(), paths.get(s), null, spec.label(), spec.features(), spec.exclude(),
+          spec.categorical(), spec.encoding(), spec.id(), spec.cleanLabel(), spec.options(), spec.schema(),
+          spec.onBadRow());
+      Dataset<Row> part = read(spark, other).withColumn(SOURCE_SPLIT, functions.lit(names[s]));
+      if (!List.of(part.columns()).equals(List.of(all.columns()))) {
+        throw new IllegalArgumentException("the " + names[s] + " table " + describe(other) + " has the columns "
+            + List.of(part.columns()).subList(0, part.columns().length - 2) + ", the training table "
+            + List.of(all.columns()).subList(0, all.columns().length - 2));
+      }
+      all = all.union(part);
+    }
+    return all;
+  }
+
   /**
    * A directory of Parquet files read file by file in name order, so the rows come in the order they
    * were written (Spark's own listing orders files by size); each file's splits stay in file order.

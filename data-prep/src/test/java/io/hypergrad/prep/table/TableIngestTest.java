@@ -22,6 +22,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -278,5 +279,45 @@ class TableIngestTest {
     assertArrayEquals(expected.shift(), (double[]) got.get("shift"), 1e-12);
     assertArrayEquals(expected.scale(), (double[]) got.get("scale"), 1e-12);
     t.release();
+  }
+
+  @Test
+  void splitsReadFromTablesOfTheirOwnKeepTheirRowsInOrderAndScaleByTrainingRowsOnly() {
+    Path train = table(300, 2);
+    // validation and test rows with a ten times wider second feature: a scaler fitted on them too
+    // would leave the training rows short of 1
+    Path val = dir.resolve("val");
+    Path test = dir.resolve("test");
+    Dataset<Row> wide = spark.read().parquet(table(200, 1).toString()).withColumn("x2", functions.col("x2").multiply(10));
+    wide.limit(120).write().parquet(val.toString());
+    wide.filter(functions.col("row_id").geq(1000 + 7 * 120)).write().parquet(test.toString());
+    TableSpec spec = parquet(train, "row_id");
+    Dataset<Row> all = TableReader.readSplits(spark, spec, List.of(val.toString()), List.of(test.toString()));
+    IngestedTable t = TableIngest.run(spark, all, spec, new SplitRule("column", new SplitSizes(1, 0, 0), 0,
+        TableReader.SOURCE_SPLIT), new TableIngest.Settings("minmax", 0, 0, 2));
+    DataPreparation.Result r = t.collect();
+    Map<String, Path> sources = Map.of("train", train, "val", val, "test", test);
+    for (Map.Entry<String, Path> e : sources.entrySet()) {
+      long[] expected = spark.read().parquet(e.getValue().toString()).select("row_id").collectAsList().stream()
+          .mapToLong(row -> row.getLong(0)).toArray();
+      assertArrayEquals(expected, r.split(e.getKey()).ids(), e.getKey() + ": its table's rows, in reading order");
+    }
+    // min-max from the training table alone: its features span [0, 1] exactly, the others need not
+    for (int j = 0; j < 2; j++) {
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      for (Vector v : r.split("train").features()) {
+        lo = Math.min(lo, v.apply(j));
+        hi = Math.max(hi, v.apply(j));
+      }
+      assertEquals(0.0, lo, 0.0);
+      assertEquals(1.0, hi, 1e-15);
+    }
+    t.release();
+    Path other = dir.resolve("other");
+    wide.drop("x1").write().parquet(other.toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TableReader.readSplits(spark, spec,
+        List.of(other.toString()), List.of()));
+    assertTrue(e.getMessage().contains("columns"), e.getMessage());
   }
 }
