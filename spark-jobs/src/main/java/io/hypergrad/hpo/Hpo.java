@@ -26,8 +26,10 @@ public final class Hpo {
       Map<String, Object> baseline = s.spec() != null && cfg.getBoolean("baseline.enabled")
           ? TrainValidationSplitBaseline.run(cfg, built.data(), log) : null;
       String methodName = s.spec() != null ? s.spec().method().canonicalName() : s.method();
+      Map<String, Object> methodSummary = new java.util.LinkedHashMap<>(method.summary(result.steps()));
+      methodSummary.put("data", built.data().summary());
       HpoResults.write(out, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
-          cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), method.summary(result.steps()),
+          cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), methodSummary,
           baseline, (System.nanoTime() - start) / 1e9), result, log);
     } finally {
       problem.release();

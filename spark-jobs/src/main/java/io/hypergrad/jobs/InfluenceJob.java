@@ -145,6 +145,7 @@ public final class InfluenceJob {
       summary.put("hyper_model", hyper.name());
       summary.put("n_train", n);
       summary.put("n_val", problem.validation().size());
+      summary.put("data", rows.summary());
       summary.put("partitions", trainRows.partitionCount());
       summary.put("plan", "distributed");
       summary.put("method", spec.method().canonicalName());

@@ -187,6 +187,16 @@ public final class GlmData {
     return metadata;
   }
 
+  /** What summary.json says of the data: rows per split and, when any were dropped, how many and why. */
+  public Map<String, Object> summary() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("counts", metadata.get("counts"));
+    if (metadata.get("dropped") instanceof Map<?, ?> d && !d.isEmpty()) {
+      m.put("dropped", d);
+    }
+    return m;
+  }
+
   /** Whether the split is present and not empty. */
   public boolean has(String split) {
     return onSpark() ? partitions.containsKey(split) : local.splits().stream().anyMatch(s -> s.name().equals(split));

@@ -93,14 +93,14 @@ public final class GlmTask {
         problem.validation().size(), data.featureCount(), problem.p(), problem.hyperModel().q(), data.onSpark()
             ? ", in " + cfg.getPositiveInt("partitions") + " partitions on " + SparkSessions.context().master() : "",
         (System.nanoTime() - start) / 1e9);
-    return solve(cfg, log, data.plan(), problem, data.onSpark() ? cfg.getPositiveInt("partitions") : 0);
+    return solve(cfg, log, data, problem, data.onSpark() ? cfg.getPositiveInt("partitions") : 0);
   }
 
   /**
    * The inner solve, where the rows are (on Spark: one pass per loss, gradient and Hessian-vector
    * product), then the hypergradient's linear system at x*.
    */
-  private static Task solve(JobConfig cfg, PrintStream log, String plan, GlmBilevelProblem problem, int partitions) {
+  private static Task solve(JobConfig cfg, PrintStream log, GlmData data, GlmBilevelProblem problem, int partitions) {
     double tol = cfg.getDouble("problem.inner_tol");
     int maxIter = cfg.getPositiveInt("problem.inner_max_iter");
     long solveStart = System.nanoTime();
@@ -121,6 +121,7 @@ public final class GlmTask {
     info.put("n_train", problem.train().size());
     info.put("n_val", problem.validation().size());
     info.put("features", problem.train().featureCount());
+    info.put("data", data.summary());
     info.put("inner_steps", inner.iterations());
     info.put("inner_grad_norm", inner.gradNorm());
     info.put("inner_converged", inner.converged());
@@ -129,7 +130,7 @@ public final class GlmTask {
     if (!problem.holdsRows()) {
       info.put("partitions", partitions);
     }
-    return new Task(problem.linearSystemAt(inner.x()), info, plan);
+    return new Task(problem.linearSystemAt(inner.x()), info, data.plan());
   }
 
   private static LabeledRows rows(PreparedSplit split, int featureCount) {
