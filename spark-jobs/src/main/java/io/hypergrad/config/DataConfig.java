@@ -1,6 +1,5 @@
 package io.hypergrad.config;
 
-import com.typesafe.config.ConfigValue;
 import io.hypergrad.prep.DataSpec;
 import io.hypergrad.prep.SplitSizes;
 import io.hypergrad.prep.table.SplitRule;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.typesafe.config.ConfigValue;
 
 /**
  * The {@code data} block of a config (documented in conf/README.md): raw files read here ({@link

@@ -20,7 +20,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -269,9 +268,5 @@ final class TableColumns {
       }
     }
     return out;
-  }
-
-  static StructField field(StructType schema, String name) {
-    return schema.apply(name);
   }
 }

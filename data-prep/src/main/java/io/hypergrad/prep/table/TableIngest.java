@@ -21,10 +21,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import scala.Option;
 import scala.Tuple2;
 
 /**
@@ -191,7 +189,7 @@ public final class TableIngest {
 
     int partitions = settings.partitions();
     Map<String, JavaRDD<RowPartition>> splits = new LinkedHashMap<>();
-    Build build = new Build(parentStart, membership, draws, scaler, vectorColumn(cols), !withIdColumn(cols));
+    Build build = new Build(parentStart, membership, draws, scaler, cols.vectorColumn() != null, !cols.hasId());
     for (byte s = 0; s < 3; s++) {
       if (splitCounts[s] == 0) {
         continue;
@@ -239,14 +237,6 @@ public final class TableIngest {
     meta.put("source_partitions", m);
     meta.put("partitions", splits.values().iterator().next().getNumPartitions());
     return new IngestedTable(splits, meta, featureCount, classes, broadcasts);
-  }
-
-  private static boolean vectorColumn(TableColumns cols) {
-    return cols.vectorColumn() != null;
-  }
-
-  private static boolean withIdColumn(TableColumns cols) {
-    return cols.hasId();
   }
 
   private static List<String> vectorNames(String column, int featureCount) {
