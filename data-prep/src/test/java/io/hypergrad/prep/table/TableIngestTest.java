@@ -320,4 +320,43 @@ class TableIngestTest {
         List.of(other.toString()), List.of()));
     assertTrue(e.getMessage().contains("columns"), e.getMessage());
   }
+
+  @Test
+  void orcJsonAndLibsvmTablesGiveTheParquetTablesRows() {
+    Path parquet = table(400, 2);
+    Dataset<Row> df = spark.read().parquet(parquet.toString());
+    SplitRule rule = new SplitRule("hash", new SplitSizes(0.7, 0.3, 0), 9, null);
+    TableIngest.Settings settings = new TableIngest.Settings("none", 0, 0, 1);
+    DataPreparation.Result expected = TableIngest.run(spark, parquet(parquet, "row_id"), rule, settings).collect();
+    for (String format : List.of("orc", "json")) {
+      Path out = dir.resolve(format);
+      df.write().format(format).save(out.toString());
+      TableSpec spec = new TableSpec(format, List.of(out.toString()), null, "y", List.of("x1", "x2"), List.of(),
+          List.of(), "onehot", "row_id", null, Map.of(), null, "fail");
+      DataPreparation.Result got = TableIngest.run(spark, spec, rule, settings).collect();
+      for (String s : List.of("train", "val")) {
+        assertEquals(idToRow(expected.split(s)), idToRow(got.split(s)), format + " " + s);
+      }
+    }
+    // MLlib's LIBSVM source: (label, features vector) without ids, so rows go by their values
+    Path libsvm = dir.resolve("libsvm");
+    new org.apache.spark.ml.feature.VectorAssembler().setInputCols(new String[] {"x1", "x2"}).setOutputCol("features")
+        .transform(df).withColumnRenamed("y", "label").select("label", "features").write().format("libsvm")
+        .save(libsvm.toString());
+    TableSpec spec = new TableSpec("libsvm", List.of(libsvm.toString()), null, "label", List.of(), List.of(), List.of(),
+        "onehot", null, null, Map.of("numFeatures", "2"), null, "fail");
+    IngestedTable t = TableIngest.run(spark, spec, SplitRule.none(), settings);
+    assertEquals(400, t.collect().split("train").size());
+    assertEquals(2, t.featureCount());
+    assertEquals(valueSet(TableIngest.run(spark, parquet(parquet, null), SplitRule.none(), settings).collect()
+        .split("train")), valueSet(t.collect().split("train")));
+  }
+
+  private static Map<Long, String> idToRow(PreparedSplit s) {
+    Map<Long, String> m = new HashMap<>();
+    for (int i = 0; i < s.size(); i++) {
+      m.put(s.ids()[i], s.labels()[i] + ":" + java.util.Arrays.toString(s.features()[i].toArray()));
+    }
+    return m;
+  }
 }
