@@ -64,6 +64,15 @@ public final class DataConfig {
       }
     }
     try {
+      if (format.equals("adult")) {
+        // the reference's preparation unless the config says otherwise
+        TableSpec adult = TableSpec.adult(paths);
+        return new TableSpec("adult", paths, null, cfg.getString("data.source.label", adult.label()),
+            list(cfg, "data.source.features"), list(cfg, "data.source.exclude"),
+            cfg.has("data.source.categorical") ? list(cfg, "data.source.categorical") : adult.categorical(),
+            cfg.getString("data.source.encoding", adult.encoding()), cfg.getString("data.source.id", null), null, Map.of(),
+            null, cfg.getString("data.on_bad_row", adult.onBadRow()));
+      }
       return new TableSpec(format, paths, cfg.getString("data.source.table", null),
           cfg.getString("data.source.label", null), list(cfg, "data.source.features"), list(cfg, "data.source.exclude"),
           list(cfg, "data.source.categorical"), cfg.getString("data.source.encoding"), cfg.getString("data.source.id", null),

@@ -27,6 +27,8 @@ public final class TableReader {
       Dataset<Row> df;
       if (!spec.fromFiles()) {
         df = spark.table(spec.table()).withColumn(FILE, functions.lit("table " + spec.table()));
+      } else if (spec.format().equals("adult")) {
+        df = adult(spark, spec.paths());
       } else {
         DataFrameReader r = spark.read().format(spec.format());
         if (spec.format().equals("csv")) {
@@ -45,6 +47,21 @@ public final class TableReader {
     } catch (Exception e) { // AnalysisException is a checked exception Spark throws undeclared
       throw new IllegalArgumentException("cannot read " + describe(spec) + ": " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /** UCI Adult's files as {@link TableSpec#adult} describes them. */
+  private static Dataset<Row> adult(SparkSession spark, List<String> paths) {
+    StringBuilder schema = new StringBuilder();
+    for (String c : TableSpec.ADULT_COLUMNS) {
+      boolean text = TableSpec.ADULT_CATEGORICAL.contains(c) || c.equals("income");
+      schema.append(schema.length() == 0 ? "" : ", ").append('`').append(c).append("` ").append(text ? "STRING" : "DOUBLE");
+    }
+    Dataset<Row> df = spark.read().format("csv").option("header", "false").option("ignoreLeadingWhiteSpace", "true")
+        .option("ignoreTrailingWhiteSpace", "true").option("nullValue", "?").option("comment", "|")
+        .schema(schema.toString()).load(paths.toArray(String[]::new));
+    // adult.test writes the label with a trailing period
+    return df.withColumn("income", functions.regexp_replace(functions.col("income"), "\\.$", ""))
+        .withColumn(FILE, functions.input_file_name());
   }
 
   /** The column that names each row's split when the splits are read from sources of their own. */

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A user's table as Spark reads it on the executors, and which of its columns are what.
  *
- * @param format      parquet, orc, csv, json, libsvm (MLlib's data source) or table (a catalog table)
+ * @param format      parquet, orc, csv, json, libsvm (MLlib's data source), table (a catalog table) or
+ *                    adult (UCI Adult's files as Spark reads a CSV; see {@link #adult})
  * @param paths       the files or directories (any Hadoop FileSystem URI); empty for a table
  * @param table       the catalog table's name, for format table
  * @param label       the label column: numeric, or strings indexed in sorted order (0, 1, …)
@@ -27,7 +28,14 @@ public record TableSpec(String format, List<String> paths, String table, String 
     List<String> exclude, List<String> categorical, String encoding, String id, String cleanLabel,
     Map<String, String> options, String schema, String onBadRow) {
 
-  public static final List<String> FORMATS = List.of("parquet", "orc", "csv", "json", "libsvm", "table");
+  public static final List<String> FORMATS = List.of("parquet", "orc", "csv", "json", "libsvm", "table", "adult");
+
+  /** UCI Adult's columns, as the in-memory reader names them. */
+  public static final List<String> ADULT_COLUMNS = List.of("age", "workclass", "fnlwgt", "education", "education-num",
+      "marital-status", "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss", "hours-per-week",
+      "native-country", "income");
+  public static final List<String> ADULT_CATEGORICAL = List.of("workclass", "education", "marital-status", "occupation",
+      "relationship", "race", "sex", "native-country");
 
   public TableSpec {
     paths = List.copyOf(paths);
@@ -51,6 +59,17 @@ public record TableSpec(String format, List<String> paths, String table, String 
     if (label == null || label.isBlank()) {
       throw new IllegalArgumentException("the source needs its label column");
     }
+  }
+
+  /**
+   * UCI Adult's files ({@code adult.data}, {@code adult.test}, plain or gzip) read by Spark on the
+   * executors as the Adult reference prepares them: the 14 features, the 8 string ones label-encoded
+   * in sorted order, the label {@code >50K} → 1 (a trailing period, as in adult.test, ignored), the
+   * test file's first line skipped, and rows with a missing value ({@code ?}) dropped and counted.
+   */
+  public static TableSpec adult(List<String> paths) {
+    return new TableSpec("adult", paths, null, "income", List.of(), List.of(), ADULT_CATEGORICAL, "index", null, null,
+        Map.of(), null, "drop");
   }
 
   /** A prepare output's split directory: id, label, a features vector and maybe clean_label, kept as written. */

@@ -92,6 +92,44 @@ class TableIngestTest {
   }
 
   @Test
+  void theAdultFormatReadsTheFilesAsTheReferenceDoes() {
+    SplitSizes sizes = new SplitSizes(3000, 2000, 0);
+    SplitRule rule = new SplitRule("permutation", sizes, 4, null);
+    TableIngest.Settings settings = new TableIngest.Settings("minmax", 0, 0, 2);
+    DataPreparation.Result preset = TableIngest.run(spark, TableSpec.adult(List.of(ADULT.toString())), rule, settings)
+        .collect();
+    DataPreparation.Result csv = TableIngest.run(spark, adult("index"), rule, settings).collect();
+    for (String s : List.of("train", "val")) {
+      assertArrayEquals(csv.split(s).ids(), preset.split(s).ids(), s);
+      assertArrayEquals(csv.split(s).labels(), preset.split(s).labels(), s);
+      for (int i = 0; i < csv.split(s).size(); i++) {
+        assertArrayEquals(csv.split(s).features()[i].toArray(), preset.split(s).features()[i].toArray(), 0.0, s + " " + i);
+      }
+    }
+    assertEquals(List.of("age", "workclass", "fnlwgt", "education", "education-num", "marital-status", "occupation",
+        "relationship", "race", "sex", "capital-gain", "capital-loss", "hours-per-week", "native-country"),
+        preset.metadata().get("feature_names"));
+  }
+
+  @Test
+  void adultsTestFileHeaderLineAndLabelPeriodsAreHandled() throws IOException {
+    Path test = dir.resolve("adult.test");
+    Files.writeString(test, """
+        |1x3 Cross validator
+        25, Private, 226802, 11th, 7, Never-married, Machine-op-inspct, Own-child, Black, Male, 0, 0, 40, United-States, <=50K.
+        38, Private, 89814, HS-grad, 9, Married-civ-spouse, Farming-fishing, Husband, White, Male, 0, 0, 50, United-States, >50K.
+        18, ?, 103497, Some-college, 10, Never-married, ?, Own-child, White, Female, 0, 0, 30, United-States, <=50K.
+        """);
+    IngestedTable t = TableIngest.run(spark, TableSpec.adult(List.of(test.toString())), SplitRule.none(),
+        new TableIngest.Settings("none", 0, 0, 1));
+    PreparedSplit rows = t.collect().split("train");
+    assertArrayEquals(new double[] {0, 1}, rows.labels());
+    assertEquals(2, t.classes());
+    assertEquals(1L, ((Map<?, ?>) t.metadata().get("dropped")).values().stream()
+        .mapToLong(v -> ((Number) v).longValue()).sum());
+  }
+
+  @Test
   void mllibScalerStatisticsEqualTheInMemoryScalers() throws IOException {
     SplitSizes sizes = new SplitSizes(0.6, 0.4, 0);
     for (String kind : List.of("standard", "minmax", "standard-global")) {
