@@ -36,11 +36,8 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   public GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
       boolean ridgeInOuter) {
     this(loss, hyper, LocalRows.of(train), LocalRows.of(validation), modelRidge, ridgeInOuter);
-    for (LabeledRows rows : new LabeledRows[] {train, validation}) {
-      for (double y : rows.labels()) {
-        loss.checkLabel(y);
-      }
-    }
+    checkLabels(loss, this.train);
+    checkLabels(loss, this.validation);
   }
 
   private GlmBilevelProblem(GlmLoss loss, HyperModel hyper, RowSource train, RowSource validation, double modelRidge,
@@ -69,10 +66,24 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     this.weights = hyper.instanceWise() ? train.weights(rowValues(hyper, n, false)) : null;
   }
 
-  /** Over any row sources (labels are the source's to check). */
+  /**
+   * Over any row sources; the labels of rows in this JVM are checked against the loss (rows on the
+   * executors are the source's to check).
+   */
   public static GlmBilevelProblem over(GlmLoss loss, HyperModel hyper, RowSource train, RowSource validation,
       double modelRidge, boolean ridgeInOuter) {
+    checkLabels(loss, train);
+    checkLabels(loss, validation);
     return new GlmBilevelProblem(loss, hyper, train, validation, modelRidge, ridgeInOuter);
+  }
+
+  /** Checks every label of {@code rows} against the loss when the rows are in this JVM. */
+  public static void checkLabels(GlmLoss loss, RowSource rows) {
+    if (rows instanceof LocalRows local) {
+      for (int i = 0; i < local.size(); i++) {
+        loss.checkLabel(local.label(i));
+      }
+    }
   }
 
   private static double[] rowValues(HyperModel hyper, int n, boolean derivative) {

@@ -12,7 +12,6 @@ import io.hypergrad.model.InnerObjective;
 import io.hypergrad.oracle.CounterSampler;
 import io.hypergrad.oracle.StochasticLinearSystem;
 import io.hypergrad.plan.ExecutionPlan;
-import io.hypergrad.rows.LocalRows;
 import io.hypergrad.rows.RowSource;
 import io.hypergrad.run.ChainRunner;
 import io.hypergrad.task.GlmData;
@@ -45,11 +44,8 @@ public final class HpoProblem {
         log));
     GlmBilevelProblem problem = GlmTask.problem(cfg, data);
     RowSource test = data.rows("test");
-    if (test != null && test.local()) {
-      LocalRows rows = (LocalRows) test;
-      for (int i = 0; i < rows.size(); i++) {
-        problem.loss().checkLabel(rows.label(i));
-      }
+    if (test != null) {
+      GlmBilevelProblem.checkLabels(problem.loss(), test);
     }
     log.printf(Locale.ROOT, "hpo: plan %s, %s + %s on %d/%d/%d rows%s, p = %d, q = %d (%.1f s)%n", data.plan(),
         problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
