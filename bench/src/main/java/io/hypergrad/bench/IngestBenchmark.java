@@ -117,34 +117,31 @@ public final class IngestBenchmark {
   }
 
   private static void generate(SparkSession spark, Path dir, long train) {
-    long n = train + 10_000;
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Dataset<Row> rows = spark.createDataFrame(LogisticDataGenerator.rows(jsc, n, FEATURES, 0, 1),
-        io.hypergrad.spark.PreparedData.schema(false));
-    // every (n/10⁴)-th row is a validation row
-    rows.withColumn("is_val", functions.col("id").mod(n / 10_000).equalTo(0)).write()
-        .parquet(dir.resolve("vector").toString());
-    Dataset<Row> v = spark.read().parquet(dir.resolve("vector").toString());
-    Dataset<Row> arrays = v.withColumn("a", org.apache.spark.ml.functions.vector_to_array(v.col("features"), "float64"));
-    List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(v.col("id"), v.col("label"), v.col("is_val")));
-    for (int j = 0; j < FEATURES; j++) {
-      cols.add(arrays.col("a").getItem(j).as("x" + j));
-    }
-    arrays.select(cols.toArray(org.apache.spark.sql.Column[]::new)).write().parquet(dir.resolve("columns").toString());
+    vectorRows(spark, train).write().parquet(dir.resolve("vector").toString());
+    columns(spark.read().parquet(dir.resolve("vector").toString())).write().parquet(dir.resolve("columns").toString());
   }
 
   /** The rows of {@link #generate} as CSV files (id, label, is_val, x0 … x99), written on the executors. */
   private static void generateCsv(SparkSession spark, Path dir, long train) {
+    columns(vectorRows(spark, train)).write().option("header", "true").csv(dir.toString());
+  }
+
+  /** TRAIN_ROWS + 10⁴ generated rows (id, label, features, is_val); every (n/10⁴)-th row is a validation row. */
+  private static Dataset<Row> vectorRows(SparkSession spark, long train) {
     long n = train + 10_000;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Dataset<Row> v = spark.createDataFrame(LogisticDataGenerator.rows(jsc, n, FEATURES, 0, 1),
+    return spark.createDataFrame(LogisticDataGenerator.rows(jsc, n, FEATURES, 0, 1),
         io.hypergrad.spark.PreparedData.schema(false)).withColumn("is_val", functions.col("id").mod(n / 10_000).equalTo(0));
+  }
+
+  /** The same rows with the features as columns x0 … x99. */
+  private static Dataset<Row> columns(Dataset<Row> v) {
     Dataset<Row> arrays = v.withColumn("a", org.apache.spark.ml.functions.vector_to_array(v.col("features"), "float64"));
     List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(v.col("id"), v.col("label"), v.col("is_val")));
     for (int j = 0; j < FEATURES; j++) {
       cols.add(arrays.col("a").getItem(j).as("x" + j));
     }
-    arrays.select(cols.toArray(org.apache.spark.sql.Column[]::new)).write().option("header", "true").csv(dir.toString());
+    return arrays.select(cols.toArray(org.apache.spark.sql.Column[]::new));
   }
 
   /** The DDL schema of {@link #generateCsv}'s files. */

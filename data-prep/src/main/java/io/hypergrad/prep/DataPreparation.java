@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
@@ -37,18 +36,19 @@ public final class DataPreparation {
     int featureCount = raw.featureNames().size();
     int classes = classCount(raw.labels());
     int[] counts = spec.split().counts(n);
-    int[] order = Permutation.of(n, new SplittableRandom(spec.seed()));
+    byte[] member = Permutation.splits(n, counts, spec.seed());
     String[] names = {"train", "val", "test"};
+    // membership is random, order within a split is the source's: one canonical row order
+    // whether the rows come from raw files or from Parquet sorted by id
     long[][] ids = new long[3][];
-    int at = 0;
+    int[] filled = new int[3];
     for (int s = 0; s < 3; s++) {
       ids[s] = new long[counts[s]];
-      for (int k = 0; k < counts[s]; k++) {
-        ids[s][k] = order[at++];
+    }
+    for (int i = 0; i < n; i++) {
+      if (member[i] < 3) {
+        ids[member[i]][filled[member[i]]++] = i;
       }
-      // membership is random, order within a split is the source's: one canonical row order
-      // whether the rows come from raw files or from Parquet sorted by id
-      java.util.Arrays.sort(ids[s]);
     }
     double[] trainLabels = gather(raw.labels(), ids[0]);
     double[] cleanTrain = null;
@@ -128,14 +128,20 @@ public final class DataPreparation {
 
   /** K when every label is an integer in [0, 10⁴) (K = largest + 1), else 0 (a regression target). */
   static int classCount(double[] labels) {
-    int max = -1;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    boolean integral = true;
     for (double y : labels) {
-      if (y != Math.rint(y) || y < 0 || y >= 10_000) {
-        return 0;
-      }
-      max = Math.max(max, (int) y);
+      min = Math.min(min, y);
+      max = Math.max(max, y);
+      integral &= y == Math.rint(y);
     }
-    return max + 1;
+    return classCount(min, max, integral);
+  }
+
+  /** {@link #classCount(double[])} from the labels' range and whether all are integers (0 for no labels). */
+  public static int classCount(double min, double max, boolean integral) {
+    return integral && min >= 0 && max >= 0 && max < 10_000 ? (int) max + 1 : 0;
   }
 
   private static double[] gather(double[] a, long[] ids) {

@@ -19,4 +19,22 @@ public final class Permutation {
     }
     return p;
   }
+
+  /**
+   * The seeded exact-count split of rows 0…n−1: the first counts[0] positions of the permutation go
+   * to split 0 (train), the next counts[1] to 1 (val), then counts[2] to 2 (test); every other row
+   * gets 3 (unused). One byte per row.
+   */
+  public static byte[] splits(int n, int[] counts, long seed) {
+    int[] order = of(n, new SplittableRandom(seed));
+    byte[] member = new byte[n];
+    java.util.Arrays.fill(member, (byte) 3);
+    int at = 0;
+    for (byte s = 0; s < 3; s++) {
+      for (int c = 0; c < counts[s]; c++) {
+        member[order[at++]] = s;
+      }
+    }
+    return member;
+  }
 }

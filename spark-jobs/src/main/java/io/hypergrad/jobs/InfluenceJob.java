@@ -59,7 +59,6 @@ public final class InfluenceJob {
     int iterations = cfg.getPositiveInt("iterations");
     int batch = cfg.getPositiveInt("batch");
     long seed = cfg.getLong("seed");
-    int partitions = cfg.getPositiveInt("partitions");
     int topK = cfg.getPositiveInt("top_k");
     int bins = cfg.getPositiveInt("histogram_bins");
     double noiseTop = cfg.getDouble("noise_top_fraction");

@@ -77,7 +77,7 @@ public final class GlmData {
     }
     if (DataConfig.isTable(cfg) && !DataConfig.isPrepared(cfg)) {
       IngestedTable table = ingest(cfg);
-      String plan = rule.resolve(count(table.metadata(), "train"), table.featureCount());
+      String plan = rule.resolve(PreparedData.count(table.metadata(), "train"), table.featureCount());
       log.printf(Locale.ROOT, "data: %s read on the executors from %s (%s split, %d partitions, dropped %s) (%.1f s)%n",
           table.metadata().get("counts"), table.metadata().get("source"), table.metadata().get("split_method"),
           table.metadata().get("partitions"), table.metadata().get("dropped"), (System.nanoTime() - start) / 1e9);
@@ -98,11 +98,11 @@ public final class GlmData {
       Map<String, Object> meta = preparedMetadata(cfg);
       int features = ((Number) meta.get("features")).intValue();
       int classes = ((Number) meta.get("classes")).intValue();
-      String plan = rule.resolve(count(meta, "train"), features);
+      String plan = rule.resolve(PreparedData.count(meta, "train"), features);
       if (ExecutionPlan.onSpark(plan)) {
         Map<String, JavaRDD<RowPartition>> parts = new LinkedHashMap<>();
         for (String s : SPLITS) {
-          if (count(meta, s) > 0) {
+          if (PreparedData.count(meta, s) > 0) {
             parts.put(s, PreparedData.partitions(DataConfig.prepared(cfg), s, partitions));
           }
         }
@@ -160,10 +160,6 @@ public final class GlmData {
     } catch (IOException e) {
       throw new InvalidConfigException(cfg.where("data.prepared") + ": " + e.getMessage(), e);
     }
-  }
-
-  private static int count(Map<String, Object> meta, String split) {
-    return PreparedData.count(meta, split);
   }
 
   public String plan() {

@@ -130,16 +130,13 @@ final class SourceBlock implements Serializable {
         case "none" -> SplitRule.TRAIN;
         case "permutation" -> SplitRule.LATER;
         case "column" -> SplitRule.byValue(r.get(col));
-        default -> SplitRule.UNUSED; // hash: below, once the key is known
+        default -> rule.byHash(withId ? id[k] : contentKey(label, v));
       };
       if (withSplit) {
         col++;
       }
       if (withClean) {
         clean[k] = r.getDouble(col);
-      }
-      if (rule.method().equals("hash")) {
-        s = rule.byHash(withId ? id[k] : contentKey(label, v));
       }
       split[k] = s;
       perSplit[s]++;

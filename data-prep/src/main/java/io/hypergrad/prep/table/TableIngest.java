@@ -1,6 +1,7 @@
 package io.hypergrad.prep.table;
 
 import io.hypergrad.prep.DataFormatException;
+import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.LabelNoise;
 import io.hypergrad.prep.Permutation;
 import io.hypergrad.prep.Scaler;
@@ -9,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -59,7 +59,6 @@ public final class TableIngest {
     if (settings.partitions() < 1) {
       throw new IllegalArgumentException("partitions must be ≥ 1, got " + settings.partitions());
     }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long start = System.nanoTime();
     TableColumns cols = TableColumns.resolve(spec, source.schema(), rule);
     Dataset<Row> withBad = source.withColumn(TableColumns.BAD, cols.badRow());
@@ -82,7 +81,7 @@ public final class TableIngest {
     try {
       List<SourceBlock.Summary> summaries = unwrap(() -> blocks.map(b -> b.summary).collect());
       double firstPass = (System.nanoTime() - start) / 1e9;
-      IngestedTable table = number(jsc, spec, rule, settings, cols, assembly, blocks, summaries);
+      IngestedTable table = number(spark, spec, rule, settings, cols, assembly, blocks, summaries);
       Map<String, Object> seconds = new LinkedHashMap<>();
       seconds.put("first_pass", firstPass);
       seconds.put("numbered", (System.nanoTime() - start) / 1e9 - firstPass);
@@ -93,9 +92,10 @@ public final class TableIngest {
     }
   }
 
-  private static IngestedTable number(JavaSparkContext jsc, TableSpec spec, SplitRule rule, Settings settings,
+  private static IngestedTable number(SparkSession spark, TableSpec spec, SplitRule rule, Settings settings,
       TableColumns cols, TableColumns.Assembly assembly, JavaRDD<SourceBlock> blocks,
       List<SourceBlock.Summary> summaries) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int m = summaries.size();
     long[] parentStart = new long[m];
     SourceBlock.Summary all = SourceBlock.Summary.EMPTY;
@@ -105,11 +105,6 @@ public final class TableIngest {
     }
     long total = all.rows();
     Map<String, Long> dropped = all.dropped();
-    double labelMin = all.labelMin();
-    double labelMax = all.labelMax();
-    boolean integral = all.labelsIntegral();
-    int minSize = all.minSize();
-    int maxSize = all.maxSize();
     String where = TableReader.describe(spec);
     long droppedRows = dropped.values().stream().mapToLong(Long::longValue).sum();
     if (total == 0) {
@@ -119,29 +114,19 @@ public final class TableIngest {
     if (total > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(where + ": " + total + " rows are more than one table may hold here (2³¹ − 1)");
     }
-    if (minSize != maxSize) {
-      throw new IllegalArgumentException(where + ": the feature vectors have different sizes (" + minSize + " … "
-          + maxSize + "); every row needs the same feature count");
+    if (all.minSize() != all.maxSize()) {
+      throw new IllegalArgumentException(where + ": the feature vectors have different sizes (" + all.minSize() + " … "
+          + all.maxSize() + "); every row needs the same feature count");
     }
-    int featureCount = maxSize;
-    int classes = integral && labelMin >= 0 && labelMax < 10_000 ? (int) labelMax + 1 : 0;
+    int featureCount = all.maxSize();
+    int classes = DataPreparation.classCount(all.labelMin(), all.labelMax(), all.labelsIntegral());
 
     // which split each row goes to, and each source partition's count per split
     long[][] perSplit = new long[3][m];
     Broadcast<byte[]> membership = null;
     int[] splitCounts = new int[3];
     if (rule.method().equals("permutation")) {
-      int[] counts = rule.sizes().counts((int) total);
-      int[] order = Permutation.of((int) total, new SplittableRandom(rule.seed()));
-      byte[] member = new byte[(int) total];
-      Arrays.fill(member, SplitRule.UNUSED);
-      int at = 0;
-      for (byte s = 0; s < 3; s++) {
-        for (int c = 0; c < counts[s]; c++) {
-          member[order[at++]] = s;
-        }
-      }
-      membership = jsc.broadcast(member);
+      membership = jsc.broadcast(Permutation.splits((int) total, rule.sizes().counts((int) total), rule.seed()));
       Broadcast<byte[]> mb = membership;
       List<long[]> counted = blocks.mapPartitionsWithIndex((k, it) -> {
         long[] c = new long[3];
@@ -184,12 +169,13 @@ public final class TableIngest {
       draws = jsc.broadcast(LabelNoise.draws(splitCounts[0], classes, settings.noiseFraction(), settings.noiseSeed()));
     }
     Scaler scaler = settings.scaler().equals("none") ? TrainScaler.fit("none", null, null, featureCount, splitCounts[0])
-        : TrainScaler.fit(settings.scaler(), trainFeatures(jsc, blocks, membership, parentStart), "features",
+        : TrainScaler.fit(settings.scaler(), trainFeatures(spark, blocks, membership, parentStart), "features",
             featureCount, splitCounts[0]);
 
     int partitions = settings.partitions();
     Map<String, JavaRDD<RowPartition>> splits = new LinkedHashMap<>();
-    Build build = new Build(parentStart, membership, draws, scaler, cols.vectorColumn() != null, !cols.hasId());
+    Build build = new Build(parentStart, membership, draws, scaler, cols.vectorColumn() != null, !cols.hasId(),
+        cols.hasCleanLabel());
     for (byte s = 0; s < 3; s++) {
       if (splitCounts[s] == 0) {
         continue;
@@ -248,7 +234,7 @@ public final class TableIngest {
   }
 
   /** The training rows' unscaled features, from the cache, for MLlib's scalers. */
-  private static Dataset<Row> trainFeatures(JavaSparkContext jsc, JavaRDD<SourceBlock> blocks,
+  private static Dataset<Row> trainFeatures(SparkSession spark, JavaRDD<SourceBlock> blocks,
       Broadcast<byte[]> membership, long[] parentStart) {
     JavaRDD<Row> rows = blocks.mapPartitionsWithIndex((k, it) -> {
       List<Row> out = new ArrayList<>();
@@ -264,12 +250,17 @@ public final class TableIngest {
       return out.iterator();
     }, true);
     StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
-    return SparkSession.builder().sparkContext(jsc.sc()).getOrCreate().createDataFrame(rows, schema);
+    return spark.createDataFrame(rows, schema);
   }
 
   /** How a source block's rows of one split become a partition's rows. */
   private record Build(long[] parentStart, Broadcast<byte[]> membership, Broadcast<int[]> draws, Scaler scaler,
-      boolean fromVectorColumn, boolean numberIds) implements java.io.Serializable {
+      boolean fromVectorColumn, boolean numberIds, boolean cleanColumn) implements java.io.Serializable {
+
+    /** Whether the split's rows carry clean labels: the table's own, or the labels before noise. */
+    boolean withClean(byte split) {
+      return cleanColumn || draws != null && split == SplitRule.TRAIN;
+    }
 
     /** Appends the rows of {@code split} in block {@code b} (source partition k) to the lists. */
     void add(SourceBlock b, int k, byte split, int splitStart, List<Vector> f, List<double[]> rest) {
@@ -293,7 +284,8 @@ public final class TableIngest {
       }
     }
 
-    RowPartition partition(int start, List<Vector> f, List<double[]> rest, boolean withClean) {
+    RowPartition partition(int start, List<Vector> f, List<double[]> rest, byte split) {
+      boolean withClean = withClean(split);
       int n = f.size();
       double[] y = new double[n];
       long[] ids = new long[n];
@@ -326,7 +318,7 @@ public final class TableIngest {
           List<Vector> f = new ArrayList<>();
           List<double[]> rest = new ArrayList<>();
           build.add(b, k, split, start[k], f, rest);
-          out.add(build.partition(start[k], f, rest, b.clean != null || build.draws() != null && split == SplitRule.TRAIN));
+          out.add(build.partition(start[k], f, rest, split));
         }
       }
       return out.iterator();
@@ -352,20 +344,17 @@ public final class TableIngest {
       }
       return out.iterator();
     }, true).mapToPair(t -> t);
-    boolean withClean = build.draws() != null && split == SplitRule.TRAIN;
     return numbered.partitionBy(new ContiguousPartitioner(partitions, n)).mapPartitionsWithIndex((g, it) -> {
       List<Tuple2<Long, Tuple2<Vector, double[]>>> rows = new ArrayList<>();
       it.forEachRemaining(rows::add);
       rows.sort((a, b) -> Long.compare(a._1(), b._1()));
       List<Vector> f = new ArrayList<>(rows.size());
       List<double[]> rest = new ArrayList<>(rows.size());
-      boolean clean = withClean;
       for (Tuple2<Long, Tuple2<Vector, double[]>> r : rows) {
         f.add(r._2()._1());
         rest.add(r._2()._2());
-        clean |= !Double.isNaN(r._2()._2()[2]);
       }
-      return List.of(build.partition((int) ContiguousPartitioner.from(g, partitions, n), f, rest, clean)).iterator();
+      return List.of(build.partition((int) ContiguousPartitioner.from(g, partitions, n), f, rest, split)).iterator();
     }, true);
   }
 

@@ -82,9 +82,7 @@ public final class TableReader {
       if (paths.get(s).isEmpty()) {
         continue;
       }
-      TableSpec other = new TableSpec(spec.format(), paths.get(s), null, spec.label(), spec.features(), spec.exclude(),
-          spec.categorical(), spec.encoding(), spec.id(), spec.cleanLabel(), spec.options(), spec.schema(),
-          spec.onBadRow());
+      TableSpec other = spec.withPaths(paths.get(s));
       Dataset<Row> part = read(spark, other).withColumn(SOURCE_SPLIT, functions.lit(names[s]));
       if (!List.of(part.columns()).equals(List.of(all.columns()))) {
         throw new IllegalArgumentException("the " + names[s] + " table " + describe(other) + " has the columns "

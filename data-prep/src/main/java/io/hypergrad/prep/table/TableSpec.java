@@ -78,6 +78,12 @@ public record TableSpec(String format, List<String> paths, String table, String 
         "id", withCleanLabel ? "clean_label" : null, Map.of(), null, "fail");
   }
 
+  /** The same table spec over other files (a split read from a table of its own). */
+  public TableSpec withPaths(List<String> otherPaths) {
+    return new TableSpec(format, otherPaths, null, label, features, exclude, categorical, encoding, id, cleanLabel, options,
+        schema, onBadRow);
+  }
+
   public boolean fromFiles() {
     return !format.equals("table");
   }
