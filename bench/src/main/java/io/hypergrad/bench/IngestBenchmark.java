@@ -131,7 +131,7 @@ public final class IngestBenchmark {
     long n = train + 10_000;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return spark.createDataFrame(LogisticDataGenerator.rows(jsc, n, FEATURES, 0, 1),
-        io.hypergrad.spark.PreparedData.schema(false)).withColumn("is_val", functions.col("id").mod(n / 10_000).equalTo(0));
+        io.hypergrad.spark.PreparedData.schema(false, false)).withColumn("is_val", functions.col("id").mod(n / 10_000).equalTo(0));
   }
 
   /** The same rows with the features as columns x0 … x99. */

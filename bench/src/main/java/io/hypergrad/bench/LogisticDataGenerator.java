@@ -46,7 +46,7 @@ public final class LogisticDataGenerator {
 
   private static void write(SparkSession spark, Path dir, long n, int f, long firstId, long seed) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    spark.createDataFrame(rows(jsc, n, f, firstId, seed), PreparedData.schema(false)).write().parquet(dir.toString());
+    spark.createDataFrame(rows(jsc, n, f, firstId, seed), PreparedData.schema(false, false)).write().parquet(dir.toString());
   }
 
   /** Indexes 0 … P − 1 of partitions of about {@code perPartition} rows each (at most 64), one per Spark partition. */

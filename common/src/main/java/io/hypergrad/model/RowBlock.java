@@ -8,8 +8,9 @@ import org.apache.spark.ml.linalg.Vector;
 /**
  * The rows of a split (or of one partition of it) stored as one block — MLlib's InstanceBlock shape:
  * one block type whose matrix does the products, dense for BLAS or CSR — with the full-batch sums a
- * GLM needs, each written once. Row weights are wᵢ = weights[offset + i]/divisor (1/divisor without
- * weights). The single-machine problem and every Spark partition use the same code, so one partition
+ * GLM needs, each written once. Row i's coefficient is wᵢ·cᵢ/divisor: wᵢ = weights[offset + i] the
+ * hyper-model's (1 without), cᵢ the row's own fixed instance weight (1 without; {@link
+ * InstanceWeights}). The single-machine problem and every Spark partition use the same code, so one partition
  * reproduces the single-machine sums bit for bit.
  */
 public final class RowBlock implements Serializable {
@@ -17,17 +18,41 @@ public final class RowBlock implements Serializable {
 
   private final BlockMatrix matrix;
   private final double[] labels;
+  // cᵢ, or null: every row weighs 1
+  private final double[] instanceWeights;
 
-  private RowBlock(BlockMatrix matrix, double[] labels) {
+  private RowBlock(BlockMatrix matrix, double[] labels, double[] instanceWeights) {
     this.matrix = matrix;
     this.labels = labels;
+    this.instanceWeights = instanceWeights;
   }
 
-  /** A dense block when every row is dense, else CSR. */
+  /** A dense block when every row is dense, else CSR; every row weighs 1. */
   public static RowBlock of(Vector[] rows, double[] labels, int featureCount) {
+    return of(rows, labels, null, featureCount);
+  }
+
+  /** As {@link #of(Vector[], double[], int)} with each row's instance weight (null: all 1). */
+  public static RowBlock of(Vector[] rows, double[] labels, double[] instanceWeights, int featureCount) {
+    InstanceWeights.check(instanceWeights, labels.length);
     boolean dense = Arrays.stream(rows).allMatch(r -> r instanceof DenseVector);
     return new RowBlock(dense ? DenseMatrixBlock.of(rows, featureCount) : CsrMatrixBlock.of(rows, featureCount),
-        labels.clone());
+        labels.clone(), instanceWeights == null ? null : instanceWeights.clone());
+  }
+
+  /** The same rows (the matrix shared) with their instance weights times {@code factor}. */
+  public RowBlock withWeightsScaled(double factor) {
+    return instanceWeights == null ? this : new RowBlock(matrix, labels, InstanceWeights.scaled(instanceWeights, factor));
+  }
+
+  /** Row i's instance weight cᵢ (1 when the rows have none). */
+  public double instanceWeight(int i) {
+    return instanceWeights == null ? 1.0 : instanceWeights[i];
+  }
+
+  /** The instance weights, or null when every row weighs 1. */
+  public double[] instanceWeights() {
+    return instanceWeights;
   }
 
   public int size() {
@@ -53,11 +78,11 @@ public final class RowBlock implements Serializable {
     return matrix.margins(0, labels.length, x, k);
   }
 
-  private static double coefficient(double[] weights, int offset, int i, double divisor) {
-    return (weights == null ? 1.0 : weights[offset + i]) / divisor;
+  private double coefficient(double[] weights, int offset, int i, double divisor) {
+    return InstanceWeights.times(instanceWeights, i, (weights == null ? 1.0 : weights[offset + i]) / divisor);
   }
 
-  /** Σᵢ (weights[offset + i] or 1)·ℓᵢ(x), summed in row order. */
+  /** Σᵢ (weights[offset + i] or 1)·cᵢ·ℓᵢ(x), summed in row order. */
   public double weightedLoss(GlmLoss loss, double[] x, double[] weights, int offset) {
     int k = loss.outputs();
     int n = labels.length;
@@ -67,13 +92,14 @@ public final class RowBlock implements Serializable {
       int len = Math.min(chunk, n - from);
       double[] m = matrix.margins(from, len, x, k);
       for (int i = 0; i < len; i++) {
-        s += (weights == null ? 1.0 : weights[offset + from + i]) * loss.lossAtMargins(m, i, len, labels[from + i]);
+        s += InstanceWeights.times(instanceWeights, from + i, weights == null ? 1.0 : weights[offset + from + i])
+            * loss.lossAtMargins(m, i, len, labels[from + i]);
       }
     }
     return s;
   }
 
-  /** {Σᵢ ℓᵢ(x), number of rows whose predicted class is their label (0 unless the loss classifies)}. */
+  /** {Σᵢ cᵢℓᵢ(x), Σ cᵢ over the rows whose predicted class is their label (0 unless the loss classifies)}. */
   public double[] lossAndCorrect(GlmLoss loss, double[] x) {
     int k = loss.outputs();
     int n = labels.length;
@@ -85,9 +111,11 @@ public final class RowBlock implements Serializable {
       int len = Math.min(chunk, n - from);
       double[] m = matrix.margins(from, len, x, k);
       for (int i = 0; i < len; i++) {
-        s += loss.lossAtMargins(m, i, len, labels[from + i]);
+        double c = instanceWeight(from + i);
+        double l = loss.lossAtMargins(m, i, len, labels[from + i]);
+        s += instanceWeights == null ? l : c * l;
         if (classifies && loss.correctAtMargins(m, i, len, labels[from + i])) {
-          correct++;
+          correct += c;
         }
       }
     }
@@ -96,7 +124,7 @@ public final class RowBlock implements Serializable {
 
   /**
    * For every row i: losses[i] ← ℓᵢ(x) and dots[i] ← ∇ℓᵢ(x)·s = Σ_c rᵢ_c·(aᵢᵀs_c), rᵢ = ∂ℓᵢ/∂m at x —
-   * the per-row pieces of an influence score.
+   * the per-row pieces of an influence score (unweighted: the score takes cᵢ).
    */
   public void rowLossesAndGradientDots(GlmLoss loss, double[] x, double[] s, double[] losses, double[] dots) {
     int k = loss.outputs();

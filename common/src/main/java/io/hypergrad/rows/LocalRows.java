@@ -2,6 +2,7 @@ package io.hypergrad.rows;
 
 import io.hypergrad.model.DenseGlmHessian;
 import io.hypergrad.model.GlmLoss;
+import io.hypergrad.model.InstanceWeights;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.RowBlock;
 import io.hypergrad.model.Rows;
@@ -17,7 +18,8 @@ import org.apache.spark.ml.linalg.Vector;
  * of it, or the rows gathered for a chain task. Full-batch sums run over the {@link RowBlock} (BLAS
  * for dense rows, CSR for sparse); sampled sums run row by row in the order drawn. Rows are addressed
  * by split index: a contiguous range skips indices it does not hold (a partition's share of a
- * minibatch), gathered rows refuse them (they were not gathered).
+ * minibatch), gathered rows refuse them (they were not gathered). A row's fixed instance weight
+ * (when the rows have them) multiplies its term in every sum, full-batch or sampled.
  */
 public final class LocalRows implements RowSource, Serializable {
   private static final long serialVersionUID = 1L;
@@ -46,14 +48,26 @@ public final class LocalRows implements RowSource, Serializable {
 
   /** A whole split. */
   public static LocalRows of(LabeledRows rows) {
-    return new LocalRows(RowBlock.of(rows.features(), rows.labels(), rows.featureCount()), rows.labels(), rows.features(),
-        rows.featureCount(), 0, null, rows.size());
+    return new LocalRows(RowBlock.of(rows.features(), rows.labels(), rows.weights(), rows.featureCount()), rows.labels(),
+        rows.features(), rows.featureCount(), 0, null, rows.size());
   }
 
   /** Rows start … start + features.length − 1 of a split (one partition), stored once as a block. */
   public static LocalRows range(int start, Vector[] features, double[] labels) {
+    return range(start, features, labels, null);
+  }
+
+  /** As {@link #range(int, Vector[], double[])} with each row's instance weight (null: all 1). */
+  public static LocalRows range(int start, Vector[] features, double[] labels, double[] instanceWeights) {
     int f = features.length == 0 ? 0 : features[0].size();
-    return new LocalRows(RowBlock.of(features, labels, f), labels.clone(), null, f, start, null, start + labels.length);
+    return new LocalRows(RowBlock.of(features, labels, instanceWeights, f), labels.clone(), null, f, start, null,
+        start + labels.length);
+  }
+
+  /** The same rows (the features shared) with their instance weights times {@code factor}. */
+  public LocalRows withWeightsScaled(double factor) {
+    RowBlock scaled = block.withWeightsScaled(factor);
+    return scaled == block ? this : new LocalRows(scaled, labels, vectors, featureCount, start, index, splitSize);
   }
 
   /** The same rows (sharing their block) as rows start … start + size − 1 of their split. */
@@ -67,8 +81,8 @@ public final class LocalRows implements RowSource, Serializable {
   /** Rows gathered from a split of {@code splitSize} rows. */
   public static LocalRows gathered(GatheredRows rows, int splitSize, int featureCount) {
     boolean whole = rows.size() == splitSize;
-    return new LocalRows(RowBlock.of(rows.features(), rows.labels(), featureCount), rows.labels(), rows.features(),
-        featureCount, 0, whole ? null : rows.index(), splitSize);
+    return new LocalRows(RowBlock.of(rows.features(), rows.labels(), rows.weights(), featureCount), rows.labels(),
+        rows.features(), featureCount, 0, whole ? null : rows.index(), splitSize);
   }
 
   @Override
@@ -100,6 +114,16 @@ public final class LocalRows implements RowSource, Serializable {
 
   public Vector row(int local) {
     return vectors != null ? vectors[local] : block.row(local);
+  }
+
+  /** Held row {@code local}'s instance weight cᵢ (1 when the rows have none). */
+  public double instanceWeight(int local) {
+    return block.instanceWeight(local);
+  }
+
+  /** {@code scale}·cᵢ of held row {@code local}; exactly {@code scale} when the rows have no weights. */
+  private double weighted(int local, double scale) {
+    return InstanceWeights.times(block.instanceWeights(), local, scale);
   }
 
   @Override
@@ -183,7 +207,7 @@ public final class LocalRows implements RowSource, Serializable {
     for (int i : rows) {
       int l = local(i);
       if (l >= 0) {
-        loss.addGradient(row(l), labels[l], x, RowWeights.at(wv, i) / divisor, out);
+        loss.addGradient(row(l), labels[l], x, weighted(l, RowWeights.at(wv, i) / divisor), out);
       }
     }
   }
@@ -199,7 +223,7 @@ public final class LocalRows implements RowSource, Serializable {
     for (int i : rows) {
       int l = local(i);
       if (l >= 0) {
-        loss.addHessianProduct(row(l), labels[l], x, RowWeights.at(wv, i) / divisor, vs, k, out);
+        loss.addHessianProduct(row(l), labels[l], x, weighted(l, RowWeights.at(wv, i) / divisor), vs, k, out);
       }
     }
   }
@@ -221,7 +245,7 @@ public final class LocalRows implements RowSource, Serializable {
     double[] coefficients = new double[labels.length];
     Vector[] rows = new Vector[labels.length];
     for (int l = 0; l < labels.length; l++) {
-      coefficients[l] = RowWeights.at(wv, splitIndex(l)) / divisor;
+      coefficients[l] = weighted(l, RowWeights.at(wv, splitIndex(l)) / divisor);
       rows[l] = row(l);
     }
     double[] h = DenseGlmHessian.of(loss, rows, labels, coefficients, featureCount, x);
@@ -275,7 +299,7 @@ public final class LocalRows implements RowSource, Serializable {
         }
       }
       int i = splitIndex(l);
-      out[sliced ? l : i] = RowWeights.at(derivatives, i) / divisor * dot;
+      out[sliced ? l : i] = weighted(l, RowWeights.at(derivatives, i) / divisor) * dot;
     }
   }
 
@@ -298,7 +322,7 @@ public final class LocalRows implements RowSource, Serializable {
           dot += r[c] * Rows.dot(a, z, c * featureCount);
         }
       }
-      out[i] += RowWeights.at(dv, i) / divisor * dot;
+      out[i] += weighted(l, RowWeights.at(dv, i) / divisor) * dot;
     }
   }
 
@@ -331,14 +355,18 @@ public final class LocalRows implements RowSource, Serializable {
     int[] at = new int[count];
     Vector[] f = new Vector[count];
     double[] y = new double[count];
+    double[] c = block.instanceWeights() == null ? null : new double[count];
     for (int l = 0, m = 0; l < labels.length; l++) {
       if (drawn[l]) {
         at[m] = splitIndex(l);
         f[m] = row(l);
         y[m] = labels[l];
+        if (c != null) {
+          c[m] = instanceWeight(l);
+        }
         m++;
       }
     }
-    return new GatheredRows(at, f, y);
+    return new GatheredRows(at, f, y, c);
   }
 }

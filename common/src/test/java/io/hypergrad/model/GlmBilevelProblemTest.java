@@ -11,17 +11,43 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every model × hyper-model: the inner gradient, A·v, B·z and c against finite differences. */
+/**
+ * Every model × hyper-model, with and without instance weights: the inner gradient, A·v, B·z and c
+ * against finite differences; weighted rows against the same rows repeated.
+ */
 class GlmBilevelProblemTest {
   private static final int N = 8;
   private static final int F = 4;
 
   private static List<GlmBilevelProblem> problems(boolean sparse) {
+    List<GlmBilevelProblem> out = problems(sparse, false);
+    out.addAll(problems(sparse, true));
+    return out;
+  }
+
+  /** Integer weights 0…3, brought to mean 1 as the data readers do. */
+  private static LabeledRows weighted(LabeledRows rows, long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    double[] c = new double[rows.size()];
+    double sum = 0;
+    for (int i = 0; i < c.length; i++) {
+      c[i] = i == 0 ? 2 : rng.nextInt(4);
+      sum += c[i];
+    }
+    return new LabeledRows(rows.features(), rows.labels(), InstanceWeights.scaled(c, InstanceWeights.normalizer(c.length, sum)),
+        rows.featureCount());
+  }
+
+  private static List<GlmBilevelProblem> problems(boolean sparse, boolean weighted) {
     List<GlmBilevelProblem> out = new ArrayList<>();
     for (GlmLoss loss : List.of(new LogisticLoss(), new SquaredLoss(), new SoftmaxLoss(3))) {
       int p = loss.parameterCount(F);
       LabeledRows train = TestData.rows(N, F, loss, sparse, 11);
       LabeledRows val = TestData.rows(5, F, loss, sparse, 12);
+      if (weighted) {
+        train = weighted(train, 19);
+        val = weighted(val, 20);
+      }
       List<HyperModel> hypers = List.of(
           new RidgeHyperModel(0.1, 1.3),
           new PerFeatureRidgeHyperModel(0.1, TestData.gaussian(p, 13, 1)),
@@ -50,7 +76,7 @@ class GlmBilevelProblemTest {
   void derivativesMatchFiniteDifferences() {
     for (boolean sparse : new boolean[] {false, true}) {
       for (GlmBilevelProblem prob : problems(sparse)) {
-        String what = prob.loss().name() + " × " + prob.hyperModel().name() + (sparse ? " (sparse)" : "");
+        String what = name(prob) + (sparse ? " (sparse)" : "");
         int p = prob.p();
         double[] x = TestData.gaussian(p, 21, 0.5);
         double[] grad = new double[p];
@@ -83,6 +109,75 @@ class GlmBilevelProblemTest {
     }
   }
 
+  private static String name(GlmBilevelProblem prob) {
+    boolean weighted = prob.train() instanceof io.hypergrad.rows.LocalRows l && l.block().instanceWeights() != null;
+    return prob.loss().name() + " × " + prob.hyperModel().name() + (weighted ? " (weighted)" : "");
+  }
+
+  /** Each row repeated by its integer weight: what a weighted row stands for. */
+  private static LabeledRows repeated(LabeledRows rows, double[] counts) {
+    List<org.apache.spark.ml.linalg.Vector> f = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      for (int r = 0; r < (int) counts[i]; r++) {
+        f.add(rows.features()[i]);
+        y.add(rows.labels()[i]);
+      }
+    }
+    return new LabeledRows(f.toArray(org.apache.spark.ml.linalg.Vector[]::new), y.stream().mapToDouble(Double::doubleValue)
+        .toArray(), rows.featureCount());
+  }
+
+  @Test
+  void weightedRowsAreTheRowsRepeated() {
+    for (boolean sparse : new boolean[] {false, true}) {
+      for (GlmLoss loss : List.of(new LogisticLoss(), new SquaredLoss(), new SoftmaxLoss(3))) {
+        int p = loss.parameterCount(F);
+        LabeledRows train = TestData.rows(N, F, loss, sparse, 11);
+        LabeledRows val = TestData.rows(5, F, loss, sparse, 12);
+        double[] ct = {2, 0, 1, 3, 1, 2, 1, 3};
+        double[] cv = {1, 3, 0, 2, 2};
+        HyperModel hyper = new PerFeatureRidgeHyperModel(0.1, TestData.gaussian(p, 13, 1));
+        GlmBilevelProblem w = new GlmBilevelProblem(loss, hyper,
+            new LabeledRows(train.features(), train.labels(), InstanceWeights.scaled(ct, 8.0 / 13), F),
+            new LabeledRows(val.features(), val.labels(), InstanceWeights.scaled(cv, 5.0 / 8), F), 0.05, true);
+        GlmBilevelProblem r = new GlmBilevelProblem(loss, hyper, repeated(train, ct), repeated(val, cv), 0.05, true);
+        String what = loss.name() + (sparse ? " (sparse)" : "");
+        double[] x = TestData.gaussian(p, 51, 0.5);
+        assertTrue(Math.abs(w.innerLoss(x) - r.innerLoss(x)) < 1e-13 * Math.abs(r.innerLoss(x)), what + ": g");
+        assertTrue(Math.abs(w.outerLoss(x) - r.outerLoss(x)) < 1e-13 * Math.abs(r.outerLoss(x)), what + ": f");
+        double[] gw = new double[p];
+        double[] gr = new double[p];
+        w.innerGradient(x, gw);
+        r.innerGradient(x, gr);
+        assertTrue(FiniteDifferences.relativeDifference(gw, gr) < 1e-13, what + ": ∇ₓg");
+        assertTrue(FiniteDifferences.relativeDifference(w.linearSystemAt(x).denseA(), r.linearSystemAt(x).denseA()) < 1e-13,
+            what + ": dense A");
+        double[] vr = TestData.gaussian(p, 52, 1);
+        w.innerHessianProduct(x, null, vr, 1, gw);
+        r.innerHessianProduct(x, null, vr, 1, gr);
+        assertTrue(FiniteDifferences.relativeDifference(gw, gr) < 1e-13, what + ": A·v");
+        // the hypergradient at each problem's own optimum, by the exact solve
+        double[] hw = hypergradient(w);
+        double[] hr = hypergradient(r);
+        assertTrue(FiniteDifferences.relativeDifference(hw, hr) < 1e-9, what + ": ∇F " + FiniteDifferences.relativeDifference(hw, hr));
+        double[] accuracy = w.validationLossAndCorrect(x);
+        double[] accuracyRepeated = r.validationLossAndCorrect(x);
+        assertTrue(Math.abs(accuracy[0] * 8 / 5 - accuracyRepeated[0]) < 1e-12 * Math.abs(accuracyRepeated[0])
+            && Math.abs(accuracy[1] * 8 / 5 - accuracyRepeated[1]) < 1e-12, what + ": validation loss and hits");
+      }
+    }
+  }
+
+  private static double[] hypergradient(GlmBilevelProblem prob) {
+    NewtonCg.Result inner = NewtonCg.solve(prob, new double[prob.p()], 1e-12, 100);
+    StochasticLinearSystem sys = prob.linearSystemAt(inner.x());
+    double[] s = ExactSolve.solve(sys, 1000).x();
+    double[] bs = new double[sys.q()];
+    sys.applyB(s, bs);
+    return bs;
+  }
+
   @Test
   void sampledProductsAreUnbiasedAndFused() {
     for (GlmBilevelProblem prob : problems(false)) {
@@ -103,7 +198,7 @@ class GlmBilevelProblemTest {
       for (int m = 0; m < 2; m++) {
         sys.applyA(java.util.Arrays.copyOfRange(v, m * p, (m + 1) * p), full);
         assertTrue(FiniteDifferences.relativeDifference(java.util.Arrays.copyOfRange(mean, m * p, (m + 1) * p), full) < 1e-13,
-            prob.hyperModel().name());
+            name(prob));
       }
     }
   }
@@ -111,7 +206,7 @@ class GlmBilevelProblemTest {
   @Test
   void innerSolverIsTightAndExactAgreesWithCg() {
     for (GlmBilevelProblem prob : problems(false)) {
-      String what = prob.loss().name() + " × " + prob.hyperModel().name();
+      String what = name(prob);
       NewtonCg.Result inner = NewtonCg.solve(prob, new double[prob.p()], 1e-10, 100);
       assertTrue(inner.converged() && inner.gradNorm() <= 1e-9 * inner.startNorm(), what + ": ‖∇g‖ = " + inner.gradNorm());
       StochasticLinearSystem sys = prob.linearSystemAt(inner.x());
@@ -126,7 +221,7 @@ class GlmBilevelProblemTest {
   void denseHessianAndCachedReadOutMatchTheMatrixFreeProducts() {
     for (boolean sparse : new boolean[] {false, true}) {
       for (GlmBilevelProblem prob : problems(sparse)) {
-        String what = prob.loss().name() + " × " + prob.hyperModel().name() + (sparse ? " (sparse)" : "");
+        String what = name(prob) + (sparse ? " (sparse)" : "");
         int p = prob.p();
         double[] x = TestData.gaussian(p, 41, 0.5);
         StochasticLinearSystem sys = prob.linearSystemAt(x);

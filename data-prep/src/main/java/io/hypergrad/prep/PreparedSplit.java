@@ -10,8 +10,15 @@ import org.apache.spark.ml.linalg.Vector;
  * @param features    scaled feature vectors
  * @param labels      labels (noisy where label noise was applied)
  * @param cleanLabels the labels before noise, or null when none was applied
+ * @param weights     instance weights at mean 1, or null when every row weighs 1
  */
-public record PreparedSplit(String name, long[] ids, Vector[] features, double[] labels, double[] cleanLabels) {
+public record PreparedSplit(String name, long[] ids, Vector[] features, double[] labels, double[] cleanLabels,
+    double[] weights) {
+  /** A split whose rows each weigh 1. */
+  public PreparedSplit(String name, long[] ids, Vector[] features, double[] labels, double[] cleanLabels) {
+    this(name, ids, features, labels, cleanLabels, null);
+  }
+
   public int size() {
     return labels.length;
   }

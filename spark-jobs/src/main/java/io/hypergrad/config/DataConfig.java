@@ -1,5 +1,6 @@
 package io.hypergrad.config;
 
+import com.typesafe.config.ConfigValue;
 import io.hypergrad.prep.DataSpec;
 import io.hypergrad.prep.SplitSizes;
 import io.hypergrad.prep.table.SplitRule;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import com.typesafe.config.ConfigValue;
 
 /**
  * The {@code data} block of a config (documented in conf/README.md): raw files read here ({@link
@@ -70,13 +70,23 @@ public final class DataConfig {
         return new TableSpec("adult", paths, null, cfg.getString("data.source.label", adult.label()),
             list(cfg, "data.source.features"), list(cfg, "data.source.exclude"),
             cfg.has("data.source.categorical") ? list(cfg, "data.source.categorical") : adult.categorical(),
-            cfg.getString("data.source.encoding", adult.encoding()), cfg.getString("data.source.id", null), null, Map.of(),
-            null, cfg.getString("data.on_bad_row", adult.onBadRow()));
+            cfg.getString("data.source.encoding", adult.encoding()), cfg.getString("data.source.id", null),
+            cfg.getString("data.source.weight", null), null, Map.of(), null, cfg.getString("data.on_bad_row", adult.onBadRow()));
+      }
+      if (format.equals("california") || format.equals("idx")) {
+        // the in-memory reader's rows unless the config names other columns
+        TableSpec paper = format.equals("idx") ? TableSpec.idx(paths)
+            : TableSpec.california(paths, list(cfg, "data.source.features"));
+        return new TableSpec(format, paths, null, cfg.getString("data.source.label", paper.label()), paper.features(),
+            list(cfg, "data.source.exclude"), list(cfg, "data.source.categorical"), paper.encoding(),
+            cfg.getString("data.source.id", null), cfg.getString("data.source.weight", null), null, Map.of(), null,
+            cfg.getString("data.on_bad_row", paper.onBadRow()));
       }
       return new TableSpec(format, paths, cfg.getString("data.source.table", null),
           cfg.getString("data.source.label", null), list(cfg, "data.source.features"), list(cfg, "data.source.exclude"),
           list(cfg, "data.source.categorical"), cfg.getString("data.source.encoding"), cfg.getString("data.source.id", null),
-          null, options, cfg.getString("data.source.schema", null), cfg.getString("data.on_bad_row"));
+          cfg.getString("data.source.weight", null), null, options, cfg.getString("data.source.schema", null),
+          cfg.getString("data.on_bad_row"));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("data.source") + ": " + e.getMessage(), e);
     }

@@ -59,6 +59,11 @@ final class TrainValidationSplitBaseline {
     ParamMap[] params = new ParamGridBuilder().addGrid(lr.regParam(), regs).build();
     MulticlassClassificationEvaluator logLoss = new MulticlassClassificationEvaluator().setMetricName("logLoss");
     MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
+    if (data.weighted()) {
+      lr.setWeightCol("weight");
+      logLoss.setWeightCol("weight");
+      accuracy.setWeightCol("weight");
+    }
     long nTrain = train.count();
     long nVal = val.count();
     TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(lr).setEvaluator(logLoss).setEstimatorParamMaps(params)

@@ -15,18 +15,25 @@ import org.apache.spark.sql.types.StructType;
  * Per-row influence scores, computed where the rows live. With the inner loss
  * (1/n)Σᵢ(1 + εᵢ)ℓᵢ(x) + R(x) and s = A⁻¹∇f_val(x*), the influence of row i is
  * ∂f_val(x*(ε))/∂εᵢ = −(1/n)·∇ℓᵢ(x*)·s: positive means up-weighting the row raises the validation
- * loss (harmful; removing it lowers the loss by about that much), negative means it helps.
+ * loss (harmful; removing it lowers the loss by about that much), negative means it helps. A row
+ * with instance weight cᵢ enters the loss as cᵢℓᵢ, so its score is −(cᵢ/n)·∇ℓᵢ(x*)·s.
  */
 public final class InfluenceScores {
   private InfluenceScores() {}
 
-  /** id, influence, label, loss; then influence_cg when a second solution is compared, clean_label when the data has it. */
-  public static StructType schema(boolean withCg, boolean withCleanLabel) {
+  /**
+   * id, influence, label, loss; then weight for weighted rows, influence_cg when a second solution is
+   * compared, clean_label when the data has it.
+   */
+  public static StructType schema(boolean withWeight, boolean withCg, boolean withCleanLabel) {
     List<StructField> fields = new ArrayList<>(List.of(
         DataTypes.createStructField("id", DataTypes.LongType, false),
         DataTypes.createStructField("influence", DataTypes.DoubleType, false),
         DataTypes.createStructField("label", DataTypes.DoubleType, false),
         DataTypes.createStructField("loss", DataTypes.DoubleType, false)));
+    if (withWeight) {
+      fields.add(DataTypes.createStructField("weight", DataTypes.DoubleType, false));
+    }
     if (withCg) {
       fields.add(DataTypes.createStructField("influence_cg", DataTypes.DoubleType, false));
     }
@@ -66,13 +73,16 @@ public final class InfluenceScores {
         if (i >= size) {
           throw new java.util.NoSuchElementException();
         }
-        List<Object> values = new ArrayList<>(6);
+        List<Object> values = new ArrayList<>(7);
         values.add(part.id(i));
-        values.add(-dots[i] / n);
+        values.add(score(part, i, dots[i], n));
         values.add(part.rows().label(i));
         values.add(losses[i]);
+        if (part.weighted()) {
+          values.add(part.rows().instanceWeight(i));
+        }
         if (cg != null) {
-          values.add(-cg[i] / n);
+          values.add(score(part, i, cg[i], n));
         }
         if (withCleanLabel) {
           values.add(part.cleanLabel(i));
@@ -81,5 +91,10 @@ public final class InfluenceScores {
         return RowFactory.create(values.toArray());
       }
     };
+  }
+
+  /** −(cᵢ/n)·∇ℓᵢ·s from the row's dot product; −dot/n exactly for unweighted rows. */
+  static double score(RowPartition part, int i, double dot, long n) {
+    return part.weighted() ? -(part.rows().instanceWeight(i) * dot) / n : -dot / n;
   }
 }

@@ -128,7 +128,7 @@ public final class InfluenceJob {
       long total = n;
       JavaRDD<Row> scored = trainRows.partitions().flatMap(part -> InfluenceScores.of(part, loss, xb.value(), sb.value(),
           cgb == null ? null : cgb.value(), total, clean));
-      Dataset<Row> scores = spark.createDataFrame(scored, InfluenceScores.schema(sCg != null, clean))
+      Dataset<Row> scores = spark.createDataFrame(scored, InfluenceScores.schema(rows.weighted(), sCg != null, clean))
           .persist(StorageLevel.MEMORY_AND_DISK());
       scores.write().parquet(out.path("scores").toString());
       double scoreSeconds = (System.nanoTime() - t0) / 1e9;

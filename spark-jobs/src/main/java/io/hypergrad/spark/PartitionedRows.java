@@ -46,12 +46,16 @@ public final class PartitionedRows implements RowSource {
 
   /** Rows held here, spread over {@code partitions} partitions. */
   public static PartitionedRows distribute(JavaSparkContext jsc, LabeledRows rows, int partitions) {
-    return of(jsc, partitions(jsc, rows.features(), rows.labels(), null, null, partitions), rows.featureCount());
+    return of(jsc, partitions(jsc, rows.features(), rows.labels(), rows.weights(), null, null, partitions),
+        rows.featureCount());
   }
 
-  /** Contiguous ranges of rows, one RowPartition per Spark partition, sizes differing by at most one; ids and clean labels may be null. */
-  public static JavaRDD<RowPartition> partitions(JavaSparkContext jsc, Vector[] features, double[] labels, long[] ids,
-      double[] cleanLabels, int partitions) {
+  /**
+   * Contiguous ranges of rows, one RowPartition per Spark partition, sizes differing by at most one;
+   * instance weights, ids and clean labels may be null.
+   */
+  public static JavaRDD<RowPartition> partitions(JavaSparkContext jsc, Vector[] features, double[] labels,
+      double[] weights, long[] ids, double[] cleanLabels, int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be ≥ 1, got " + partitions);
     }
@@ -61,7 +65,8 @@ public final class PartitionedRows implements RowSource {
       int from = (int) ((long) total * k / partitions);
       int to = (int) ((long) total * (k + 1) / partitions);
       list.add(new RowPartition(from, Arrays.copyOfRange(features, from, to, Vector[].class),
-          Arrays.copyOfRange(labels, from, to), ids == null ? null : Arrays.copyOfRange(ids, from, to),
+          Arrays.copyOfRange(labels, from, to), weights == null ? null : Arrays.copyOfRange(weights, from, to),
+          ids == null ? null : Arrays.copyOfRange(ids, from, to),
           cleanLabels == null ? null : Arrays.copyOfRange(cleanLabels, from, to)));
     }
     return jsc.parallelize(list, partitions);

@@ -1,5 +1,6 @@
 package io.hypergrad.spark;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
@@ -31,8 +31,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The on-disk form of prepared data: one Parquet directory per split ({@code train/}, {@code val/},
  * {@code test/}) with columns {@code id} (long, the row's position in the source), {@code label}
- * (double), {@code features} (ml.linalg vector) and, when label noise was added, {@code clean_label};
- * plus {@code metadata.json}. Rows are written and read in id order (file names sort in row order).
+ * (double), {@code features} (ml.linalg vector), {@code weight} (double, at mean 1 per split) when the
+ * source had a weight column and, when label noise was added, {@code clean_label}; plus {@code
+ * metadata.json}. Rows are written and read in id order (file names sort in row order).
  */
 public final class PreparedData {
   public static final String METADATA = "metadata.json";
@@ -40,11 +41,14 @@ public final class PreparedData {
 
   private PreparedData() {}
 
-  public static StructType schema(boolean withCleanLabel) {
+  public static StructType schema(boolean withWeight, boolean withCleanLabel) {
     List<StructField> fields = new ArrayList<>(List.of(
         DataTypes.createStructField("id", DataTypes.LongType, false),
         DataTypes.createStructField("label", DataTypes.DoubleType, false),
         DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)));
+    if (withWeight) {
+      fields.add(DataTypes.createStructField("weight", DataTypes.DoubleType, false));
+    }
     if (withCleanLabel) {
       fields.add(DataTypes.createStructField("clean_label", DataTypes.DoubleType, false));
     }
@@ -58,13 +62,14 @@ public final class PreparedData {
   public static void write(SparkSession spark, DataPreparation.Result data, Path dir) throws IOException {
     for (PreparedSplit split : data.splits()) {
       boolean noisy = split.cleanLabels() != null;
+      boolean weighted = split.weights() != null;
       List<Row> rows = new ArrayList<>(split.size());
       for (int i = 0; i < split.size(); i++) {
-        rows.add(noisy ? RowFactory.create(split.ids()[i], split.labels()[i], split.features()[i], split.cleanLabels()[i])
-            : RowFactory.create(split.ids()[i], split.labels()[i], split.features()[i]));
+        rows.add(row(split.ids()[i], split.labels()[i], split.features()[i], weighted ? split.weights()[i] : null,
+            noisy ? split.cleanLabels()[i] : null));
       }
       // a local relation's slices are consecutive rows: one file per slice, in order
-      spark.createDataFrame(rows, schema(noisy)).write().parquet(dir.resolve(split.name()).toString());
+      spark.createDataFrame(rows, schema(weighted, noisy)).write().parquet(dir.resolve(split.name()).toString());
     }
     SummaryJson.mapper().writeValue(dir.resolve(METADATA).toFile(), data.metadata());
   }
@@ -79,18 +84,32 @@ public final class PreparedData {
       if (parts == null) {
         continue;
       }
-      boolean noisy = parts.first().hasCleanLabels();
+      RowPartition first = parts.first();
+      boolean noisy = first.hasCleanLabels();
+      boolean weighted = first.weighted();
       JavaRDD<Row> rows = parts.flatMap(p -> {
         List<Row> out = new ArrayList<>(p.size());
         for (int i = 0; i < p.size(); i++) {
-          out.add(noisy ? RowFactory.create(p.id(i), p.rows().label(i), p.rows().row(i), p.cleanLabel(i))
-              : RowFactory.create(p.id(i), p.rows().label(i), p.rows().row(i)));
+          out.add(row(p.id(i), p.rows().label(i), p.rows().row(i), weighted ? p.rows().instanceWeight(i) : null,
+              noisy ? p.cleanLabel(i) : null));
         }
         return out.iterator();
       });
-      spark.createDataFrame(rows, schema(noisy)).write().parquet(dir.resolve(name).toString());
+      spark.createDataFrame(rows, schema(weighted, noisy)).write().parquet(dir.resolve(name).toString());
     }
     SummaryJson.mapper().writeValue(dir.resolve(METADATA).toFile(), table.metadata());
+  }
+
+  /** One row in {@link #schema}'s order; weight and clean label left out when null. */
+  private static Row row(long id, double label, Vector features, Double weight, Double cleanLabel) {
+    List<Object> values = new ArrayList<>(List.of(id, label, features));
+    if (weight != null) {
+      values.add(weight);
+    }
+    if (cleanLabel != null) {
+      values.add(cleanLabel);
+    }
+    return RowFactory.create(values.toArray());
   }
 
   /** A prepare output's metadata.json. */
@@ -119,9 +138,10 @@ public final class PreparedData {
     SparkSession spark = SparkSessions.get();
     try {
       Dataset<Row> all = TableReader.readInNameOrder(spark, dir.resolve(split).toString());
-      boolean noisy = List.of(all.columns()).contains("clean_label");
-      TableSpec spec = TableSpec.prepared(dir.resolve(split).toString(), noisy);
-      return TableIngest.run(spark, all, spec, SplitRule.none(), new TableIngest.Settings("none", 0, 0, partitions))
+      List<String> columns = List.of(all.columns());
+      TableSpec spec = TableSpec.prepared(dir.resolve(split).toString(), columns.contains("weight"),
+          columns.contains("clean_label"));
+      return TableIngest.run(spark, all, spec, SplitRule.none(), new TableIngest.Settings("none", 0, 0, partitions, true))
           .split("train");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -142,11 +162,13 @@ public final class PreparedData {
       }
       Dataset<Row> df = spark.read().parquet(p.toString()).orderBy("id");
       boolean noisy = List.of(df.columns()).contains("clean_label");
+      boolean weighted = List.of(df.columns()).contains("weight");
       List<Row> rows = df.collectAsList();
       long[] ids = new long[rows.size()];
       Vector[] f = new Vector[rows.size()];
       double[] y = new double[rows.size()];
       double[] clean = noisy ? new double[rows.size()] : null;
+      double[] weights = weighted ? new double[rows.size()] : null;
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
         ids[i] = r.getLong(r.fieldIndex("id"));
@@ -159,8 +181,11 @@ public final class PreparedData {
         if (noisy) {
           clean[i] = r.getDouble(r.fieldIndex("clean_label"));
         }
+        if (weighted) {
+          weights[i] = r.getDouble(r.fieldIndex("weight"));
+        }
       }
-      splits.add(new PreparedSplit(name, ids, f, y, clean));
+      splits.add(new PreparedSplit(name, ids, f, y, clean, weights));
     }
     return new DataPreparation.Result(splits, meta, features, classes);
   }

@@ -33,6 +33,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -121,7 +122,8 @@ public final class GlmData {
     JavaSparkContext jsc = SparkSessions.context();
     Map<String, JavaRDD<RowPartition>> parts = new LinkedHashMap<>();
     for (PreparedSplit s : data.splits()) {
-      parts.put(s.name(), PartitionedRows.partitions(jsc, s.features(), s.labels(), s.ids(), s.cleanLabels(), partitions));
+      parts.put(s.name(), PartitionedRows.partitions(jsc, s.features(), s.labels(), s.weights(), s.ids(), s.cleanLabels(),
+          partitions));
     }
     return new GlmData(plan, null, parts, data.metadata(), data.featureCount(), data.classes());
   }
@@ -207,7 +209,7 @@ public final class GlmData {
       return PartitionedRows.of(SparkSessions.context(), partitions.get(split), featureCount);
     }
     PreparedSplit s = local.split(split);
-    return LocalRows.of(new LabeledRows(s.features(), s.labels(), featureCount));
+    return LocalRows.of(new LabeledRows(s.features(), s.labels(), s.weights(), featureCount));
   }
 
   /** The split's partitions (with ids and clean labels); Spark plans only. */
@@ -235,20 +237,34 @@ public final class GlmData {
     return noise instanceof Map<?, ?> m && m.get("fraction") instanceof Number f && f.doubleValue() > 0;
   }
 
-  /** The split as a DataFrame (label, features) for MLlib, or null when it is empty. */
+  /** Whether the rows carry instance weights (the table's weight column). */
+  public boolean weighted() {
+    return metadata.get("weights") != null;
+  }
+
+  /**
+   * The split as a DataFrame (label, features and, for weighted rows, weight — MLlib's weightCol) for
+   * MLlib, or null when it is empty.
+   */
   public Dataset<Row> frame(String split) {
     if (!has(split)) {
       return null;
     }
     SparkSession spark = SparkSessions.get();
-    StructType schema = DataTypes.createStructType(List.of(
+    boolean weighted = weighted();
+    List<StructField> fields = new ArrayList<>(List.of(
         DataTypes.createStructField("label", DataTypes.DoubleType, false),
         DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)));
+    if (weighted) {
+      fields.add(DataTypes.createStructField("weight", DataTypes.DoubleType, false));
+    }
+    StructType schema = DataTypes.createStructType(fields);
     if (onSpark()) {
       JavaRDD<Row> rows = partitions.get(split).flatMap(p -> {
         List<Row> out = new ArrayList<>(p.size());
         for (int i = 0; i < p.size(); i++) {
-          out.add(RowFactory.create(p.rows().label(i), p.rows().row(i)));
+          out.add(weighted ? RowFactory.create(p.rows().label(i), p.rows().row(i), p.rows().instanceWeight(i))
+              : RowFactory.create(p.rows().label(i), p.rows().row(i)));
         }
         return out.iterator();
       });
@@ -257,7 +273,8 @@ public final class GlmData {
     PreparedSplit s = local.split(split);
     List<Row> rows = new ArrayList<>(s.size());
     for (int i = 0; i < s.size(); i++) {
-      rows.add(RowFactory.create(s.labels()[i], s.features()[i]));
+      rows.add(weighted ? RowFactory.create(s.labels()[i], s.features()[i], s.weights()[i])
+          : RowFactory.create(s.labels()[i], s.features()[i]));
     }
     return spark.createDataFrame(rows, schema);
   }

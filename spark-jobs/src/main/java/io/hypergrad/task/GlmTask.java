@@ -134,7 +134,7 @@ public final class GlmTask {
   }
 
   private static LabeledRows rows(PreparedSplit split, int featureCount) {
-    return new LabeledRows(split.features(), split.labels(), featureCount);
+    return new LabeledRows(split.features(), split.labels(), split.weights(), featureCount);
   }
 
   public static HyperModel hyperModel(JobConfig cfg, int p, int nTrain) {

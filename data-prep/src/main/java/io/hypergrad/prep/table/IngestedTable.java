@@ -61,6 +61,7 @@ public final class IngestedTable {
     double[] y = new double[n];
     boolean withClean = parts.stream().anyMatch(RowPartition::hasCleanLabels);
     double[] clean = withClean ? new double[n] : null;
+    double[] weights = parts.stream().anyMatch(RowPartition::weighted) ? new double[n] : null;
     int at = 0;
     for (RowPartition p : parts) {
       for (int i = 0; i < p.size(); i++, at++) {
@@ -70,9 +71,12 @@ public final class IngestedTable {
         if (withClean) {
           clean[at] = p.cleanLabel(i);
         }
+        if (weights != null) {
+          weights[at] = p.rows().instanceWeight(i);
+        }
       }
     }
-    return new PreparedSplit(name, ids, f, y, clean);
+    return new PreparedSplit(name, ids, f, y, clean, weights);
   }
 
   /** Frees the cached partitions and what their lineage broadcast (the split membership, the label noise). */

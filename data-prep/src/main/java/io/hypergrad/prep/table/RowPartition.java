@@ -6,8 +6,9 @@ import org.apache.spark.ml.linalg.Vector;
 
 /**
  * One Spark partition's rows of a split: rows {@code start … start + size − 1} in split order as
- * {@link LocalRows} (one BLAS block, or CSR), with each row's source id and, when label noise was
- * added, its clean label, for per-row outputs. Every sum of a pass is the LocalRows' own, so one
+ * {@link LocalRows} (one BLAS block, or CSR, with the rows' instance weights when the table has
+ * them), with each row's source id and, when label noise was added, its clean label, for per-row
+ * outputs. Every sum of a pass is the LocalRows' own, so one
  * partition reproduces the single-machine sums bit for bit.
  */
 public final class RowPartition implements Serializable {
@@ -23,7 +24,12 @@ public final class RowPartition implements Serializable {
 
   /** With each row's source id and clean label (either may be null). */
   public RowPartition(int start, Vector[] features, double[] labels, long[] ids, double[] cleanLabels) {
-    this.rows = LocalRows.range(start, features, labels);
+    this(start, features, labels, null, ids, cleanLabels);
+  }
+
+  /** With each row's instance weight, source id and clean label (any may be null). */
+  public RowPartition(int start, Vector[] features, double[] labels, double[] weights, long[] ids, double[] cleanLabels) {
+    this.rows = LocalRows.range(start, features, labels, weights);
     this.ids = ids == null ? null : ids.clone();
     this.cleanLabels = cleanLabels == null ? null : cleanLabels.clone();
   }
@@ -32,6 +38,16 @@ public final class RowPartition implements Serializable {
     this.rows = rows;
     this.ids = ids;
     this.cleanLabels = cleanLabels;
+  }
+
+  /** The same rows (the features shared) with their instance weights times {@code factor}. */
+  public RowPartition withWeightsScaled(double factor) {
+    return new RowPartition(rows.withWeightsScaled(factor), ids, cleanLabels);
+  }
+
+  /** Whether the rows carry instance weights. */
+  public boolean weighted() {
+    return rows.block().instanceWeights() != null;
   }
 
   /**

@@ -14,8 +14,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * One source partition's good rows after the first pass, in reading order, unscaled, with the split
- * each goes to (when a row alone decides it), and what the pass counted: rows per split, bad rows per
- * reason, the label range, the vector sizes and the non-zeros.
+ * each goes to (when a row alone decides it), and what the pass counted: rows and weights per split,
+ * bad rows per reason, the label range, the vector sizes and the non-zeros.
  */
 final class SourceBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -24,15 +24,16 @@ final class SourceBlock implements Serializable {
   final double[] labels;
   final long[] ids;
   final double[] clean;
+  final double[] weights;
   final byte[] split;
   final Summary summary;
   /** Direct mode: each split's rows already as a partition (numbered from 0, ids local); else null. */
   final RowPartition[] direct;
 
   /** What the driver needs of a block to number rows, count classes and plan the partitions. */
-  record Summary(long[] perSplit, Map<String, Long> dropped, double labelMin, double labelMax,
-      boolean labelsIntegral, int minSize, int maxSize, long nonZeros) implements Serializable {
-    static final Summary EMPTY = new Summary(new long[5], Map.of(), Double.POSITIVE_INFINITY,
+  record Summary(long[] perSplit, double[] weightPerSplit, Map<String, Long> dropped, double labelMin,
+      double labelMax, boolean labelsIntegral, int minSize, int maxSize, long nonZeros) implements Serializable {
+    static final Summary EMPTY = new Summary(new long[5], new double[5], Map.of(), Double.POSITIVE_INFINITY,
         Double.NEGATIVE_INFINITY, true, Integer.MAX_VALUE, 0, 0);
 
     long rows() {
@@ -46,27 +47,30 @@ final class SourceBlock implements Serializable {
     /** Both partitions' counts together (the label and size ranges over the partitions with rows). */
     Summary plus(Summary o) {
       long[] split = perSplit.clone();
+      double[] weight = weightPerSplit.clone();
       for (int s = 0; s < split.length; s++) {
         split[s] += o.perSplit[s];
+        weight[s] += o.weightPerSplit[s];
       }
       Map<String, Long> bad = new LinkedHashMap<>(dropped);
       o.dropped.forEach((reason, c) -> bad.merge(reason, c, Long::sum));
       if (o.rows() == 0) {
-        return new Summary(split, bad, labelMin, labelMax, labelsIntegral, minSize, maxSize, nonZeros);
+        return new Summary(split, weight, bad, labelMin, labelMax, labelsIntegral, minSize, maxSize, nonZeros);
       }
-      return new Summary(split, bad, Math.min(labelMin, o.labelMin), Math.max(labelMax, o.labelMax),
+      return new Summary(split, weight, bad, Math.min(labelMin, o.labelMin), Math.max(labelMax, o.labelMax),
           labelsIntegral && o.labelsIntegral, Math.min(minSize, o.minSize), Math.max(maxSize, o.maxSize),
           nonZeros + o.nonZeros);
     }
   }
 
-  private SourceBlock(Vector[] features, double[] labels, long[] ids, double[] clean, byte[] split, Summary summary,
-      RowPartition[] direct) {
+  private SourceBlock(Vector[] features, double[] labels, long[] ids, double[] clean, double[] weights, byte[] split,
+      Summary summary, RowPartition[] direct) {
     this.direct = direct;
     this.features = features;
     this.labels = labels;
     this.ids = ids;
     this.clean = clean;
+    this.weights = weights;
     this.split = split;
     this.summary = summary;
   }
@@ -81,13 +85,15 @@ final class SourceBlock implements Serializable {
    * ({@code drop}); a good row is kept with its split when the rule decides it row by row.
    */
   static SourceBlock read(int partition, Iterator<Row> rows, boolean fail, boolean withId, boolean withSplit,
-      boolean withClean, SplitRule rule, String vectorColumn, boolean direct) {
+      boolean withWeight, boolean withClean, SplitRule rule, String vectorColumn, boolean direct) {
     List<Vector> f = new ArrayList<>();
     double[] y = new double[16];
     long[] id = withId ? new long[16] : null;
     double[] clean = withClean ? new double[16] : null;
+    double[] weight = withWeight ? new double[16] : null;
     byte[] split = new byte[16];
     long[] perSplit = new long[5];
+    double[] weightPerSplit = new double[5];
     Map<String, Long> dropped = new LinkedHashMap<>();
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
@@ -118,6 +124,7 @@ final class SourceBlock implements Serializable {
         split = java.util.Arrays.copyOf(split, 2 * k);
         id = id == null ? null : java.util.Arrays.copyOf(id, 2 * k);
         clean = clean == null ? null : java.util.Arrays.copyOf(clean, 2 * k);
+        weight = weight == null ? null : java.util.Arrays.copyOf(weight, 2 * k);
       }
       double label = r.getDouble(2);
       f.add(v);
@@ -135,6 +142,10 @@ final class SourceBlock implements Serializable {
       if (withSplit) {
         col++;
       }
+      if (withWeight) {
+        weight[k] = r.getDouble(col++);
+        weightPerSplit[s] += weight[k];
+      }
       if (withClean) {
         clean[k] = r.getDouble(col);
       }
@@ -148,7 +159,7 @@ final class SourceBlock implements Serializable {
       nonZeros += v.numNonzeros();
     }
     int n = f.size();
-    Summary summary = new Summary(perSplit, dropped, min, max, integral, n == 0 ? 0 : minSize, maxSize, nonZeros);
+    Summary summary = new Summary(perSplit, weightPerSplit, dropped, min, max, integral, n == 0 ? 0 : minSize, maxSize, nonZeros);
     if (direct) {
       // the rows go into their split's block now; the cached block holds them once
       RowPartition[] parts = new RowPartition[3];
@@ -158,6 +169,7 @@ final class SourceBlock implements Serializable {
         double[] ys = new double[m];
         long[] ids = new long[m];
         double[] cs = clean == null ? null : new double[m];
+        double[] ws = weight == null ? null : new double[m];
         int at = 0;
         for (int i = 0; i < n; i++) {
           if (split[i] == s) {
@@ -167,16 +179,19 @@ final class SourceBlock implements Serializable {
             if (cs != null) {
               cs[at] = clean[i];
             }
+            if (ws != null) {
+              ws[at] = weight[i];
+            }
             at++;
           }
         }
-        parts[s] = new RowPartition(0, fs.toArray(Vector[]::new), ys, ids, cs);
+        parts[s] = new RowPartition(0, fs.toArray(Vector[]::new), ys, ws, ids, cs);
       }
-      return new SourceBlock(null, null, null, null, null, summary, parts);
+      return new SourceBlock(null, null, null, null, null, null, summary, parts);
     }
     return new SourceBlock(f.toArray(Vector[]::new), java.util.Arrays.copyOf(y, n), id == null ? null
         : java.util.Arrays.copyOf(id, n), clean == null ? null : java.util.Arrays.copyOf(clean, n),
-        java.util.Arrays.copyOf(split, n), summary, null);
+        weight == null ? null : java.util.Arrays.copyOf(weight, n), java.util.Arrays.copyOf(split, n), summary, null);
   }
 
   /**
@@ -232,7 +247,7 @@ final class SourceBlock implements Serializable {
   private static String describe(Row r) {
     StringBuilder b = new StringBuilder("label ").append(r.get(2));
     for (int c = 4; c < r.size(); c++) {
-      b.append(", ").append(r.schema() == null ? "" : r.schema().fieldNames()[c] + " ").append(r.get(c));
+      b.append(", ").append(r.schema() == null ? "" : r.schema().fieldNames()[c].substring(1) + " ").append(r.get(c));
     }
     return b.toString();
   }

@@ -36,6 +36,7 @@ final class TableColumns {
   static final String FEATURES = "_features";
   static final String ID = "_id";
   static final String SPLIT = "_split";
+  static final String WEIGHT = "_weight";
   static final String CLEAN = "_clean";
 
   private final TableSpec spec;
@@ -59,7 +60,7 @@ final class TableColumns {
     String where = TableReader.describe(spec);
     List<String> names = List.of(schema.fieldNames());
     String splitColumn = rule.method().equals("column") ? rule.column() : null;
-    for (String c : nonNull(spec.label(), spec.id(), splitColumn, spec.cleanLabel())) {
+    for (String c : nonNull(spec.label(), spec.id(), splitColumn, spec.cleanLabel(), spec.weight())) {
       require(names, c, where);
     }
     DataType labelType = schema.apply(spec.label()).dataType();
@@ -72,10 +73,15 @@ final class TableColumns {
       throw new IllegalArgumentException(where + ": id column '" + spec.id() + "' is "
           + schema.apply(spec.id()).dataType().simpleString() + "; expected an integer type");
     }
+    if (spec.weight() != null && !numeric(schema.apply(spec.weight()).dataType())) {
+      throw new IllegalArgumentException(where + ": weight column '" + spec.weight() + "' is "
+          + schema.apply(spec.weight()).dataType().simpleString() + "; expected a number");
+    }
     List<String> features = new ArrayList<>(spec.features());
     if (features.isEmpty()) {
       for (String c : names) {
-        if (!c.equals(TableReader.FILE) && !nonNull(spec.label(), spec.id(), splitColumn, spec.cleanLabel()).contains(c)
+        if (!c.equals(TableReader.FILE) && !c.equals(TableReader.BAD_READ)
+            && !nonNull(spec.label(), spec.id(), splitColumn, spec.cleanLabel(), spec.weight()).contains(c)
             && !spec.exclude().contains(c)) {
           features.add(c);
         }
@@ -126,9 +132,18 @@ final class TableColumns {
   /** Null for a good row, else "column: reason" for the first bad field. */
   Column badRow() {
     List<Column> checks = new ArrayList<>();
+    if (List.of(schema.fieldNames()).contains(TableReader.BAD_READ)) {
+      checks.add(functions.col(TableReader.BAD_READ));
+    }
     checks.addAll(checks(spec.label(), schema.apply(spec.label()).dataType()));
     if (spec.id() != null) {
       checks.add(functions.when(functions.col(spec.id()).isNull(), functions.lit(spec.id() + ": missing")));
+    }
+    if (spec.weight() != null) {
+      checks.addAll(checks(spec.weight(), schema.apply(spec.weight()).dataType()));
+      Column w = functions.col(spec.weight()).cast(DataTypes.DoubleType);
+      checks.add(functions.when(w.lt(0), functions.concat(functions.lit(spec.weight() + ": a negative weight ("),
+          w.cast(DataTypes.StringType), functions.lit(")"))));
     }
     for (String c : features) {
       checks.addAll(checks(c, schema.apply(c).dataType()));
@@ -211,7 +226,8 @@ final class TableColumns {
 
   /**
    * The table with the standard columns the ingest reads, in this order: {@code _bad}, {@code _file},
-   * {@code _label}, {@code _features}, then {@code _id}, {@code _split}, {@code _clean} when present.
+   * {@code _label}, {@code _features}, then {@code _id}, {@code _split}, {@code _weight}, {@code _clean}
+   * when present.
    */
   Dataset<Row> standardColumns(Dataset<Row> withBad, Assembly assembly) {
     Dataset<Row> df = assembly.model().transform(withBad);
@@ -226,6 +242,9 @@ final class TableColumns {
     if (splitColumn != null) {
       cols.add(functions.col(splitColumn).as(SPLIT));
     }
+    if (spec.weight() != null) {
+      cols.add(functions.col(spec.weight()).cast(DataTypes.DoubleType).as(WEIGHT));
+    }
     if (spec.cleanLabel() != null) {
       cols.add(functions.col(spec.cleanLabel()).cast(DataTypes.DoubleType).as(CLEAN));
     }
@@ -238,6 +257,10 @@ final class TableColumns {
 
   boolean hasSplitColumn() {
     return splitColumn != null;
+  }
+
+  boolean hasWeight() {
+    return spec.weight() != null;
   }
 
   boolean hasCleanLabel() {

@@ -1,5 +1,6 @@
 package io.hypergrad.prep.table;
 
+import io.hypergrad.model.InstanceWeights;
 import io.hypergrad.prep.DataFormatException;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.LabelNoise;
@@ -44,8 +45,17 @@ import scala.Tuple2;
  * same rows, numbers and results.
  */
 public final class TableIngest {
-  /** The ingest's settings beyond the table and the split. */
-  public record Settings(String scaler, double noiseFraction, long noiseSeed, int partitions) {}
+  /**
+   * The ingest's settings beyond the table and the split.
+   *
+   * @param weightsAsGiven keep the weight column's values (a prepare output's, already at mean 1)
+   *                       instead of bringing each split's weights to mean 1
+   */
+  public record Settings(String scaler, double noiseFraction, long noiseSeed, int partitions, boolean weightsAsGiven) {
+    public Settings(String scaler, double noiseFraction, long noiseSeed, int partitions) {
+      this(scaler, noiseFraction, noiseSeed, partitions, false);
+    }
+  }
 
   private TableIngest() {}
 
@@ -68,6 +78,7 @@ public final class TableIngest {
     boolean fail = spec.onBadRow().equals("fail");
     boolean withId = cols.hasId();
     boolean withSplit = cols.hasSplitColumn();
+    boolean withWeight = cols.hasWeight();
     boolean withClean = cols.hasCleanLabel();
     String vectorColumn = cols.vectorColumn();
     JavaRDD<Row> rows = standard.javaRDD();
@@ -76,7 +87,8 @@ public final class TableIngest {
     boolean direct = !rule.method().equals("permutation") && settings.scaler().equals("none")
         && settings.noiseFraction() == 0 && rows.getNumPartitions() >= settings.partitions();
     JavaRDD<SourceBlock> blocks = rows.mapPartitionsWithIndex((k, it) -> List.of(
-        SourceBlock.read(k, it, fail, withId, withSplit, withClean, rule, vectorColumn, direct)).iterator(), true)
+        SourceBlock.read(k, it, fail, withId, withSplit, withWeight, withClean, rule, vectorColumn, direct)).iterator(),
+        true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<SourceBlock.Summary> summaries = unwrap(() -> blocks.map(b -> b.summary).collect());
@@ -121,21 +133,23 @@ public final class TableIngest {
     int featureCount = all.maxSize();
     int classes = DataPreparation.classCount(all.labelMin(), all.labelMax(), all.labelsIntegral());
 
-    // which split each row goes to, and each source partition's count per split
+    // which split each row goes to, and each source partition's count (and weight) per split
     long[][] perSplit = new long[3][m];
+    double[] weightSums = new double[3];
     Broadcast<byte[]> membership = null;
     int[] splitCounts = new int[3];
     if (rule.method().equals("permutation")) {
       membership = jsc.broadcast(Permutation.splits((int) total, rule.sizes().counts((int) total), rule.seed()));
       Broadcast<byte[]> mb = membership;
-      List<long[]> counted = blocks.mapPartitionsWithIndex((k, it) -> {
-        long[] c = new long[3];
+      List<double[]> counted = blocks.mapPartitionsWithIndex((k, it) -> {
+        double[] c = new double[6]; // counts, then weight sums
         while (it.hasNext()) {
           SourceBlock b = it.next();
           for (int i = 0; i < b.size(); i++) {
             byte s = mb.value()[(int) (parentStart[k] + i)];
             if (s < 3) {
               c[s]++;
+              c[3 + s] += b.weights != null ? b.weights[i] : 1;
             }
           }
         }
@@ -143,13 +157,15 @@ public final class TableIngest {
       }, true).collect();
       for (int k = 0; k < m; k++) {
         for (int s = 0; s < 3; s++) {
-          perSplit[s][k] = counted.get(k)[s];
+          perSplit[s][k] = (long) counted.get(k)[s];
+          weightSums[s] += counted.get(k)[3 + s];
         }
       }
     } else {
       for (int k = 0; k < m; k++) {
         for (int s = 0; s < 3; s++) {
           perSplit[s][k] = summaries.get(k).perSplit()[s];
+          weightSums[s] += summaries.get(k).weightPerSplit()[s];
         }
       }
     }
@@ -158,6 +174,15 @@ public final class TableIngest {
     }
     if (splitCounts[0] == 0) {
       throw new IllegalArgumentException(where + ": the split leaves no training rows");
+    }
+    // each split's weights brought to mean 1, so (1/n)Σcᵢℓᵢ = Σcᵢℓᵢ/Σcᵢ as in MLlib
+    double[] weightFactor = null;
+    if (cols.hasWeight()) {
+      weightFactor = new double[3];
+      for (int s = 0; s < 3; s++) {
+        weightFactor[s] = splitCounts[s] == 0 || settings.weightsAsGiven() ? 1.0 : weightFactor(where, s, splitCounts[s],
+            weightSums[s]);
+      }
     }
 
     Broadcast<int[]> draws = null;
@@ -175,7 +200,7 @@ public final class TableIngest {
     int partitions = settings.partitions();
     Map<String, JavaRDD<RowPartition>> splits = new LinkedHashMap<>();
     Build build = new Build(parentStart, membership, draws, scaler, cols.vectorColumn() != null, !cols.hasId(),
-        cols.hasCleanLabel());
+        cols.hasCleanLabel(), weightFactor);
     for (byte s = 0; s < 3; s++) {
       if (splitCounts[s] == 0) {
         continue;
@@ -210,6 +235,19 @@ public final class TableIngest {
     meta.put("feature_names", assembly.featureNames().isEmpty() ? vectorNames(cols.vectorColumn(), featureCount)
         : assembly.featureNames());
     meta.put("classes", classes);
+    if (cols.hasWeight()) {
+      Map<String, Object> w = new LinkedHashMap<>();
+      w.put("column", spec.weight());
+      w.put("normalised", "each split's weights brought to mean 1");
+      Map<String, Object> sums = new LinkedHashMap<>();
+      for (int s = 0; s < 3; s++) {
+        if (splitCounts[s] > 0) {
+          sums.put(SplitRule.NAMES[s], weightSums[s]);
+        }
+      }
+      w.put(settings.weightsAsGiven() ? "sums" : "sums_as_read", sums);
+      meta.put("weights", w);
+    }
     if (!assembly.encodings().isEmpty()) {
       meta.put("categorical_encodings", assembly.encodings());
     }
@@ -223,6 +261,14 @@ public final class TableIngest {
     meta.put("source_partitions", m);
     meta.put("partitions", splits.values().iterator().next().getNumPartitions());
     return new IngestedTable(splits, meta, featureCount, classes, broadcasts);
+  }
+
+  private static double weightFactor(String where, int split, int rows, double sum) {
+    try {
+      return InstanceWeights.normalizer(rows, sum);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + SplitRule.NAMES[split] + " split: " + e.getMessage());
+    }
   }
 
   private static List<String> vectorNames(String column, int featureCount) {
@@ -255,7 +301,8 @@ public final class TableIngest {
 
   /** How a source block's rows of one split become a partition's rows. */
   private record Build(long[] parentStart, Broadcast<byte[]> membership, Broadcast<int[]> draws, Scaler scaler,
-      boolean fromVectorColumn, boolean numberIds, boolean cleanColumn) implements java.io.Serializable {
+      boolean fromVectorColumn, boolean numberIds, boolean cleanColumn, double[] weightFactor)
+      implements java.io.Serializable {
 
     /** Whether the split's rows carry clean labels: the table's own, or the labels before noise. */
     boolean withClean(byte split) {
@@ -280,7 +327,7 @@ public final class TableIngest {
           }
         }
         f.add(SourceBlock.storage(scaler.apply(b.features[i]), fromVectorColumn, b.summary));
-        rest.add(new double[] {y, b.ids != null ? b.ids[i] : number, clean});
+        rest.add(new double[] {y, b.ids != null ? b.ids[i] : number, clean, b.weights != null ? b.weights[i] : 1});
       }
     }
 
@@ -290,6 +337,7 @@ public final class TableIngest {
       double[] y = new double[n];
       long[] ids = new long[n];
       double[] clean = withClean ? new double[n] : null;
+      double[] weights = weightFactor != null ? new double[n] : null;
       for (int i = 0; i < n; i++) {
         double[] r = rest.get(i);
         y[i] = r[0];
@@ -297,8 +345,17 @@ public final class TableIngest {
         if (withClean) {
           clean[i] = r[2];
         }
+        if (weights != null) {
+          weights[i] = r[3] * weightFactor[split];
+        }
       }
-      return new RowPartition(start, f.toArray(Vector[]::new), y, ids, clean);
+      return new RowPartition(start, f.toArray(Vector[]::new), y, weights, ids, clean);
+    }
+
+    /** A direct block's rows numbered from {@code start}, their weights brought to the split's mean. */
+    RowPartition direct(RowPartition rows, int start, long idOffset, byte split) {
+      RowPartition numbered = rows.startingAt(start, idOffset);
+      return weightFactor == null ? numbered : numbered.withWeightsScaled(weightFactor[split]);
     }
   }
 
@@ -313,7 +370,7 @@ public final class TableIngest {
       while (it.hasNext()) {
         SourceBlock b = it.next();
         if (b.direct != null) {
-          out.add(b.direct[split].startingAt(start[k], build.numberIds() ? build.parentStart()[k] : 0));
+          out.add(build.direct(b.direct[split], start[k], build.numberIds() ? build.parentStart()[k] : 0, split));
         } else {
           List<Vector> f = new ArrayList<>();
           List<double[]> rest = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.hypergrad.prep.table;
 
+import io.hypergrad.prep.CaliforniaReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +8,7 @@ import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,6 +31,10 @@ public final class TableReader {
         df = spark.table(spec.table()).withColumn(FILE, functions.lit("table " + spec.table()));
       } else if (spec.format().equals("adult")) {
         df = adult(spark, spec.paths());
+      } else if (spec.format().equals("california")) {
+        df = california(spark, spec);
+      } else if (spec.format().equals("idx")) {
+        df = IdxTable.read(spark, spec.paths());
       } else {
         DataFrameReader r = spark.read().format(spec.format());
         if (spec.format().equals("csv")) {
@@ -44,6 +50,8 @@ public final class TableReader {
         df = r.load(spec.paths().toArray(String[]::new)).withColumn(FILE, functions.input_file_name());
       }
       return df;
+    } catch (io.hypergrad.prep.DataFormatException e) {
+      throw e;
     } catch (Exception e) { // AnalysisException is a checked exception Spark throws undeclared
       throw new IllegalArgumentException("cannot read " + describe(spec) + ": " + firstLine(e.getMessage()), e);
     }
@@ -63,6 +71,45 @@ public final class TableReader {
     return df.withColumn("income", functions.regexp_replace(functions.col("income"), "\\.$", ""))
         .withColumn(FILE, functions.input_file_name());
   }
+
+  /**
+   * California Housing's {@code cal_housing.data} (9 numbers a line, no header) as the in-memory
+   * reader gives it: the label {@code medianHouseValue} in units of 100,000 USD, and either
+   * scikit-learn's 8 per-household features (MedInc … Longitude; when the features name any of them)
+   * or the file's own columns. Spark's column names ignore case, so the two sets are never mixed in
+   * one table. A row whose {@code households} is not positive cannot give per-household features:
+   * it is a bad row then.
+   */
+  private static Dataset<Row> california(SparkSession spark, TableSpec spec) {
+    StringBuilder schema = new StringBuilder();
+    for (String c : CaliforniaReader.COLUMNS) {
+      schema.append(schema.length() == 0 ? "" : ", ").append('`').append(c).append("` DOUBLE");
+    }
+    Dataset<Row> df = spark.read().format("csv").option("header", "false").option("ignoreLeadingWhiteSpace", "true")
+        .option("ignoreTrailingWhiteSpace", "true").schema(schema.toString()).load(spec.paths().toArray(String[]::new))
+        .withColumn(FILE, functions.input_file_name());
+    Column label = functions.col("medianHouseValue").divide(100_000.0).as("medianHouseValue");
+    if (spec.features().stream().noneMatch(CaliforniaReader.SKLEARN_FEATURES::contains)) {
+      return df.withColumn("medianHouseValue", functions.col("medianHouseValue").divide(100_000.0));
+    }
+    Column h = functions.col("households");
+    Column ok = h.gt(0);
+    return df.select(label, functions.col("medianIncome").as("MedInc"), functions.col("housingMedianAge").as("HouseAge"),
+        functions.when(ok, functions.col("totalRooms").divide(h)).as("AveRooms"),
+        functions.when(ok, functions.col("totalBedrooms").divide(h)).as("AveBedrms"),
+        functions.col("population").as("Population"),
+        functions.when(ok, functions.col("population").divide(h)).as("AveOccup"),
+        functions.col("latitude").as("Latitude"), functions.col("longitude").as("Longitude"),
+        functions.when(h.isNotNull().and(h.leq(0)), functions.concat(functions.lit(
+            "households: must be > 0 to derive per-household features, found "), h.cast("string"))).as(BAD_READ),
+        functions.col(FILE));
+  }
+
+  /**
+   * A reader's own verdict on a row (null when good, else "field: reason"), for checks the columns'
+   * types cannot express; checked before the columns' own.
+   */
+  public static final String BAD_READ = "_bad_read";
 
   /** The column that names each row's split when the splits are read from sources of their own. */
   public static final String SOURCE_SPLIT = "_source_split";

@@ -397,4 +397,98 @@ class TableIngestTest {
     }
     return m;
   }
+
+  private static final Path SHARED = Path.of("../../shared/data");
+
+  /** The same split of the same rows, prepared in memory and on the executors, field by field. */
+  private static void assertSameRows(DataPreparation.Result old, DataPreparation.Result now) {
+    assertEquals(old.featureCount(), now.featureCount());
+    assertEquals(old.classes(), now.classes());
+    for (PreparedSplit a : old.splits()) {
+      PreparedSplit b = now.split(a.name());
+      assertArrayEquals(a.ids(), b.ids(), a.name());
+      assertArrayEquals(a.labels(), b.labels(), a.name());
+      for (int i = 0; i < a.size(); i++) {
+        assertArrayEquals(a.features()[i].toArray(), b.features()[i].toArray(), 0.0, a.name() + " row " + i);
+      }
+    }
+  }
+
+  @Test
+  void californiaReadBySparkGivesTheInMemoryRowsBitForBit() throws IOException {
+    Path file = SHARED.resolve("california_housing/cal_housing.data.gz");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(file), "../shared/data not present");
+    SplitSizes sizes = new SplitSizes(5000, 5000, 0.1);
+    for (String features : List.of("sklearn", "raw")) {
+      DataPreparation.Result old = DataPreparation.run(new DataSpec("california", List.of(file), null, ',', 0, features,
+          "standard", sizes, 3, 0, 0));
+      TableSpec spec = TableSpec.california(List.of(file.toString()), features.equals("raw")
+          ? io.hypergrad.prep.CaliforniaReader.COLUMNS.subList(0, 8) : List.of());
+      IngestedTable table = TableIngest.run(spark, spec, new SplitRule("permutation", sizes, 3, null),
+          new TableIngest.Settings("standard", 0, 0, 2));
+      DataPreparation.Result now = table.collect();
+      assertEquals(20640, ((Number) now.metadata().get("rows_read")).intValue());
+      assertEquals(old.metadata().get("feature_names"), now.metadata().get("feature_names"));
+      // the scaler: MLlib's StandardScaler against the two-pass one, so to 1e-12, not bit for bit
+      for (PreparedSplit a : old.splits()) {
+        PreparedSplit b = now.split(a.name());
+        assertArrayEquals(a.ids(), b.ids(), features + " " + a.name());
+        assertArrayEquals(a.labels(), b.labels(), features + " " + a.name());
+        for (int i = 0; i < a.size(); i++) {
+          assertArrayEquals(a.features()[i].toArray(), b.features()[i].toArray(), 1e-12, features + " row " + i);
+        }
+      }
+      table.release();
+      // unscaled, the rows are the reader's bit for bit
+      DataPreparation.Result raw = DataPreparation.run(new DataSpec("california", List.of(file), null, ',', 0, features,
+          "none", sizes, 3, 0, 0));
+      IngestedTable unscaled = TableIngest.run(spark, spec, new SplitRule("permutation", sizes, 3, null),
+          new TableIngest.Settings("none", 0, 0, 2));
+      assertSameRows(raw, unscaled.collect());
+      unscaled.release();
+    }
+  }
+
+  @Test
+  void californiaNamesARowWhoseHouseholdsCannotDivide() throws IOException {
+    Path f = dir.resolve("cal.data");
+    Files.writeString(f, "-122.23,37.88,41.0,880.0,129.0,322.0,126.0,8.3252,452600.0\n"
+        + "-122.22,37.86,21.0,7099.0,1106.0,2401.0,0.0,8.3014,358500.0\n");
+    DataFormatException e = assertThrows(DataFormatException.class, () -> TableIngest.run(spark,
+        TableSpec.california(List.of(f.toString()), List.of()), SplitRule.none(), new TableIngest.Settings("none", 0, 0, 1)));
+    assertTrue(e.getMessage().contains("record 2") && e.getMessage().contains("households: must be > 0"), e.getMessage());
+  }
+
+  @Test
+  void idxReadOnTheExecutorsGivesTheInMemoryRowsBitForBit() throws IOException {
+    Path images = SHARED.resolve("fashion_mnist/t10k-images-idx3-ubyte.gz");
+    Path labels = SHARED.resolve("fashion_mnist/t10k-labels-idx1-ubyte.gz");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(images), "../shared/data not present");
+    SplitSizes sizes = new SplitSizes(2000, 1000, 0);
+    DataPreparation.Result old = DataPreparation.run(new DataSpec("idx", List.of(images, labels), null, ',', 0, "sklearn",
+        "none", sizes, 5, 0, 0));
+    // gzip: one task reads the pair; uncompressed: row ranges read by tasks that seek
+    Path rawImages = dir.resolve("images.idx");
+    Path rawLabels = dir.resolve("labels.idx");
+    try (java.io.InputStream in = io.hypergrad.prep.InputFiles.open(images)) {
+      Files.copy(in, rawImages);
+    }
+    try (java.io.InputStream in = io.hypergrad.prep.InputFiles.open(labels)) {
+      Files.copy(in, rawLabels);
+    }
+    for (List<Path> pair : List.of(List.of(images, labels), List.of(rawImages, rawLabels))) {
+      IngestedTable t = TableIngest.run(spark, TableSpec.idx(List.of(pair.get(0).toString(), pair.get(1).toString())),
+          new SplitRule("permutation", sizes, 5, null), new TableIngest.Settings("none", 0, 0, 2));
+      assertEquals(pair.get(0).toString().endsWith(".gz") ? 1 : 2, ((Number) t.metadata().get("source_partitions")).intValue());
+      assertSameRows(old, t.collect());
+      t.release();
+    }
+    // a file shorter than its header says is refused before any task runs, naming the file and field
+    Path cut = dir.resolve("cut.idx");
+    Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(rawImages), 16 + 784 * 10 + 5));
+    DataFormatException e = assertThrows(DataFormatException.class, () -> TableIngest.run(spark,
+        TableSpec.idx(List.of(cut.toString(), rawLabels.toString())), SplitRule.none(),
+        new TableIngest.Settings("none", 0, 0, 1)));
+    assertTrue(e.getMessage().startsWith(cut + ":0: field pixels: the header says 10000 records"), e.getMessage());
+  }
 }
