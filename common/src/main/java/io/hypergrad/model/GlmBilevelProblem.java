@@ -217,6 +217,14 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   }
 
   @Override
+  public double valueAndGradient(double[] x, double[] out) {
+    Arrays.fill(out, 0, p, 0);
+    double s = train.addLossAndGradient(loss, x, weights, n(), out);
+    addRegularizerGradient(x, out);
+    return s / n() + regularizerValue(x);
+  }
+
+  @Override
   public void hessianProduct(double[] x, double[] v, double[] out) {
     innerHessianProduct(x, null, v, 1, out);
   }

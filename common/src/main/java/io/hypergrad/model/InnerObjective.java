@@ -13,6 +13,15 @@ public interface InnerObjective {
   /** out ← ∇ₓg(x). */
   void gradient(double[] x, double[] out);
 
+  /**
+   * out ← ∇ₓg(x), returning g(x): the same numbers as {@link #gradient} and {@link #value}, in one
+   * pass over the rows where an implementation can share the margins.
+   */
+  default double valueAndGradient(double[] x, double[] out) {
+    gradient(x, out);
+    return value(x);
+  }
+
   /** out ← ∇²ₓₓg(x)·v. */
   void hessianProduct(double[] x, double[] v, double[] out);
 }

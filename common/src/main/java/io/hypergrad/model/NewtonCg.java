@@ -8,7 +8,8 @@ import io.hypergrad.linalg.Blas;
  * The inner solver: truncated Newton (Newton-CG) on g(·, λ) with the analytic Hessian-vector
  * products, a CG forcing term min(0.5, √‖∇g‖) and Armijo backtracking. For these strongly convex
  * problems it converges quadratically near x*, which is what a tight ‖∇ₓg‖ needs; it warm-starts
- * from any x.
+ * from any x. Each trial point's value comes with its gradient (one pass over the rows), so an
+ * accepted step needs no pass of its own for the next gradient.
  */
 public final class NewtonCg {
   private NewtonCg() {}
@@ -27,11 +28,10 @@ public final class NewtonCg {
     int p = problem.p();
     double[] x = x0.clone();
     double[] grad = new double[p];
-    problem.gradient(x, grad);
+    double value = problem.valueAndGradient(x, grad);
     double startNorm = Blas.norm(grad);
     double target = Math.max(tol * startNorm, 1e-15);
     double norm = startNorm;
-    double value = problem.value(x);
     int it = 0;
     while (norm > target && it < maxIter) {
       double forcing = Math.min(0.5, Math.sqrt(norm));
@@ -46,12 +46,13 @@ public final class NewtonCg {
       double slope = Blas.dot(grad, step);
       double t = 1.0;
       double[] trial = new double[p];
+      double[] trialGrad = new double[p];
       double trialValue;
       while (true) {
         for (int j = 0; j < p; j++) {
           trial[j] = x[j] + t * step[j];
         }
-        trialValue = problem.value(trial);
+        trialValue = problem.valueAndGradient(trial, trialGrad);
         // near x* the predicted decrease falls below the rounding of g itself; then the full Newton
         // step is taken on the gradient's word (it converges quadratically there)
         boolean belowResolution = t == 1.0 && -slope <= 1e-13 * Math.max(1.0, Math.abs(value));
@@ -62,7 +63,7 @@ public final class NewtonCg {
       }
       x = trial;
       value = trialValue;
-      problem.gradient(x, grad);
+      grad = trialGrad;
       double next = Blas.norm(grad);
       it++;
       if (t < 1e-10 && next >= norm) {

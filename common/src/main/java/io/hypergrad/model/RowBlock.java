@@ -20,6 +20,18 @@ public final class RowBlock implements Serializable {
   private final double[] labels;
   // cᵢ, or null: every row weighs 1
   private final double[] instanceWeights;
+  // the last full-batch curvature: a Newton-CG or cg solve asks for many products at one x
+  private transient volatile Curvature curvature;
+
+  /** wᵢ·ℓ''ᵢ(x) of every row for one loss, x, hyper-model weights and divisor (K = 1). */
+  private record Curvature(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] h) {
+    boolean at(GlmLoss loss, double[] x, double[] weights, int offset, double divisor) {
+      // the loss and the weights come with each task's closure: compare what they are, not which copy
+      return this.loss.getClass() == loss.getClass() && this.loss.outputs() == loss.outputs()
+          && this.weights == weights && this.offset == offset && this.divisor == divisor
+          && Arrays.equals(this.x, x);
+    }
+  }
 
   private RowBlock(BlockMatrix matrix, double[] labels, double[] instanceWeights) {
     this.matrix = matrix;
@@ -149,14 +161,33 @@ public final class RowBlock implements Serializable {
 
   /** out += Σᵢ wᵢ·∇ℓᵢ(x), with wᵢ = weight/divisor. */
   public void addGradient(GlmLoss loss, double[] x, double[] weights, int offset, double divisor, double[] out) {
+    addLossAndGradient(loss, x, weights, offset, divisor, out, false);
+  }
+
+  /**
+   * out += Σᵢ wᵢ·∇ℓᵢ(x) as {@link #addGradient}, returning Σᵢ (weights[offset + i] or 1)·cᵢ·ℓᵢ(x) as
+   * {@link #weightedLoss}: one pass, the margins shared.
+   */
+  public double addLossAndGradient(GlmLoss loss, double[] x, double[] weights, int offset, double divisor,
+      double[] out) {
+    return addLossAndGradient(loss, x, weights, offset, divisor, out, true);
+  }
+
+  private double addLossAndGradient(GlmLoss loss, double[] x, double[] weights, int offset, double divisor,
+      double[] out, boolean withLoss) {
     int k = loss.outputs();
     int n = labels.length;
     int chunk = matrix.chunkRows();
+    double s = 0;
     for (int from = 0; from < n; from += chunk) {
       int len = Math.min(chunk, n - from);
       double[] m = matrix.margins(from, len, x, k);
       double[] r = new double[len * k];
       for (int i = 0; i < len; i++) {
+        if (withLoss) {
+          s += InstanceWeights.times(instanceWeights, from + i, weights == null ? 1.0 : weights[offset + from + i])
+              * loss.lossAtMargins(m, i, len, labels[from + i]);
+        }
         loss.residualAtMargins(m, i, len, labels[from + i], r, i);
         double w = coefficient(weights, offset, from + i, divisor);
         for (int c = 0; c < k; c++) {
@@ -165,6 +196,7 @@ public final class RowBlock implements Serializable {
       }
       matrix.accumulate(from, len, r, k, out, 0);
     }
+    return s;
   }
 
   /** out[:, v] += Σᵢ wᵢ·∇²ℓᵢ(x)·V[:, v] for the kv vectors of V (p×kv), with wᵢ = weight/divisor. */
@@ -178,25 +210,45 @@ public final class RowBlock implements Serializable {
     int n = labels.length;
     int p = matrix.features();
     int chunk = matrix.chunkRows();
-    double[] one = new double[1];
+    double[] h = curvature(loss, x, weights, offset, divisor);
     for (int from = 0; from < n; from += chunk) {
       int len = Math.min(chunk, n - from);
-      double[] m = matrix.margins(from, len, x, 1);
-      double[] h = new double[len];
-      for (int i = 0; i < len; i++) {
-        loss.curvatureAtMargins(m, i, len, labels[from + i], one);
-        h[i] = coefficient(weights, offset, from + i, divisor) * one[0];
-      }
       double[] t = new double[len];
       for (int v = 0; v < kv; v++) {
         double[] vec = kv == 1 ? vs : Arrays.copyOfRange(vs, v * p, (v + 1) * p);
         double[] s = matrix.margins(from, len, vec, 1);
         for (int i = 0; i < len; i++) {
-          t[i] = h[i] * s[i];
+          t[i] = h[from + i] * s[i];
         }
         matrix.accumulate(from, len, t, 1, out, v * p);
       }
     }
+  }
+
+  /**
+   * wᵢ·ℓ''ᵢ(x) for every row (K = 1), kept for the next product at the same x, weights and divisor:
+   * the values are the ones a fresh computation gives, so the products do not change, they only
+   * skip one of their three reads of the rows.
+   */
+  private double[] curvature(GlmLoss loss, double[] x, double[] weights, int offset, double divisor) {
+    Curvature c = curvature;
+    if (c != null && c.at(loss, x, weights, offset, divisor)) {
+      return c.h();
+    }
+    int n = labels.length;
+    int chunk = matrix.chunkRows();
+    double[] h = new double[n];
+    double[] one = new double[1];
+    for (int from = 0; from < n; from += chunk) {
+      int len = Math.min(chunk, n - from);
+      double[] m = matrix.margins(from, len, x, 1);
+      for (int i = 0; i < len; i++) {
+        loss.curvatureAtMargins(m, i, len, labels[from + i], one);
+        h[from + i] = coefficient(weights, offset, from + i, divisor) * one[0];
+      }
+    }
+    curvature = new Curvature(loss, x.clone(), weights, offset, divisor, h);
+    return h;
   }
 
   /**

@@ -198,6 +198,11 @@ public final class LocalRows implements RowSource, Serializable {
   }
 
   @Override
+  public double addLossAndGradient(GlmLoss loss, double[] x, RowWeights w, double divisor, double[] out) {
+    return block.addLossAndGradient(loss, x, blockWeights(w), blockOffset(), divisor, out);
+  }
+
+  @Override
   public void addGradient(GlmLoss loss, double[] x, RowWeights w, double divisor, int[] rows, double[] out) {
     if (rows == null) {
       block.addGradient(loss, x, blockWeights(w), blockOffset(), divisor, out);

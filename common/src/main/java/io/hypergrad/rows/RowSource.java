@@ -31,6 +31,12 @@ public interface RowSource {
   /** Σᵢ wᵢ·ℓᵢ(x) over every row. */
   double weightedLoss(GlmLoss loss, double[] x, RowWeights w);
 
+  /**
+   * out += Σᵢ (wᵢ/divisor)·∇ℓᵢ(x) over every row, returning Σᵢ wᵢ·ℓᵢ(x): {@link #addGradient} and
+   * {@link #weightedLoss} bit for bit, in one pass.
+   */
+  double addLossAndGradient(GlmLoss loss, double[] x, RowWeights w, double divisor, double[] out);
+
   /** out += Σ (wᵢ/divisor)·∇ℓᵢ(x) over the given rows (with repeats), or every row when null. */
   void addGradient(GlmLoss loss, double[] x, RowWeights w, double divisor, int[] rows, double[] out);
 

@@ -2,6 +2,7 @@ package io.hypergrad.influence;
 
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.prep.table.RowPartition;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,14 +13,27 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Per-row influence scores, computed where the rows live. With the inner loss
- * (1/n)Σᵢ(1 + εᵢ)ℓᵢ(x) + R(x) and s = A⁻¹∇f_val(x*), the influence of row i is
+ * One partition's per-row influence scores, computed where the rows live and kept as arrays (a few
+ * doubles a row) so the Parquet output and every report aggregation read them without recomputing.
+ * With the inner loss (1/n)Σᵢ(1 + εᵢ)ℓᵢ(x) + R(x) and s = A⁻¹∇f_val(x*), the influence of row i is
  * ∂f_val(x*(ε))/∂εᵢ = −(1/n)·∇ℓᵢ(x*)·s: positive means up-weighting the row raises the validation
  * loss (harmful; removing it lowers the loss by about that much), negative means it helps. A row
  * with instance weight cᵢ enters the loss as cᵢℓᵢ, so its score is −(cᵢ/n)·∇ℓᵢ(x*)·s.
+ *
+ * @param ids        the rows' source ids
+ * @param influence  the scores for s
+ * @param labels     the rows' labels
+ * @param losses     ℓᵢ(x*)
+ * @param weights    the instance weights, or null for unweighted rows
+ * @param cg         the scores for a second solution (cg's), or null
+ * @param clean      the labels before noise, or null
  */
-public final class InfluenceScores {
-  private InfluenceScores() {}
+public record InfluenceScores(long[] ids, double[] influence, double[] labels, double[] losses, double[] weights,
+    double[] cg, double[] clean) implements Serializable {
+
+  public int size() {
+    return ids.length;
+  }
 
   /**
    * id, influence, label, loss; then weight for weighted rows, influence_cg when a second solution is
@@ -44,10 +58,10 @@ public final class InfluenceScores {
   }
 
   /**
-   * The rows of one partition (in split order) with their scores for the solution s (and sCg when
-   * not null), the model at x and n training rows in all.
+   * The scores of one partition's rows (in split order) for the solution s (and sCg when not null),
+   * the model at x and n training rows in all.
    */
-  public static Iterator<Row> of(RowPartition part, GlmLoss loss, double[] x, double[] s, double[] sCg, long n,
+  public static InfluenceScores of(RowPartition part, GlmLoss loss, double[] x, double[] s, double[] sCg, long n,
       boolean withCleanLabel) {
     int size = part.size();
     double[] losses = new double[size];
@@ -58,43 +72,64 @@ public final class InfluenceScores {
       dotsCg = new double[size];
       part.rows().block().rowLossesAndGradientDots(loss, x, sCg, new double[size], dotsCg);
     }
-    double[] cg = dotsCg;
-    // rows are made as the writer pulls them, not all at once
+    long[] ids = new long[size];
+    double[] labels = new double[size];
+    double[] weights = part.weighted() ? new double[size] : null;
+    double[] clean = withCleanLabel ? new double[size] : null;
+    for (int i = 0; i < size; i++) {
+      ids[i] = part.id(i);
+      labels[i] = part.rows().label(i);
+      if (weights != null) {
+        weights[i] = part.rows().instanceWeight(i);
+      }
+      if (clean != null) {
+        clean[i] = part.cleanLabel(i);
+      }
+      dots[i] = score(weights, i, dots[i], n);
+      if (dotsCg != null) {
+        dotsCg[i] = score(weights, i, dotsCg[i], n);
+      }
+    }
+    return new InfluenceScores(ids, dots, labels, losses, weights, dotsCg, clean);
+  }
+
+  /** −(cᵢ/n)·∇ℓᵢ·s from the row's dot product; −dot/n exactly for unweighted rows. */
+  private static double score(double[] weights, int i, double dot, long n) {
+    return weights != null ? -(weights[i] * dot) / n : -dot / n;
+  }
+
+  /** The rows in {@link #schema}'s order, made as the writer pulls them. */
+  public Iterator<Row> rows() {
     return new Iterator<>() {
       private int i;
 
       @Override
       public boolean hasNext() {
-        return i < size;
+        return i < ids.length;
       }
 
       @Override
       public Row next() {
-        if (i >= size) {
+        if (i >= ids.length) {
           throw new java.util.NoSuchElementException();
         }
         List<Object> values = new ArrayList<>(7);
-        values.add(part.id(i));
-        values.add(score(part, i, dots[i], n));
-        values.add(part.rows().label(i));
+        values.add(ids[i]);
+        values.add(influence[i]);
+        values.add(labels[i]);
         values.add(losses[i]);
-        if (part.weighted()) {
-          values.add(part.rows().instanceWeight(i));
+        if (weights != null) {
+          values.add(weights[i]);
         }
         if (cg != null) {
-          values.add(score(part, i, cg[i], n));
+          values.add(cg[i]);
         }
-        if (withCleanLabel) {
-          values.add(part.cleanLabel(i));
+        if (clean != null) {
+          values.add(clean[i]);
         }
         i++;
         return RowFactory.create(values.toArray());
       }
     };
-  }
-
-  /** −(cᵢ/n)·∇ℓᵢ·s from the row's dot product; −dot/n exactly for unweighted rows. */
-  static double score(RowPartition part, int i, double dot, long n) {
-    return part.weighted() ? -(part.rows().instanceWeight(i) * dot) / n : -dot / n;
   }
 }

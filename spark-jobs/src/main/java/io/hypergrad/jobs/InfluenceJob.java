@@ -34,8 +34,6 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
@@ -119,18 +117,17 @@ public final class InfluenceJob {
             Blas.distance(s, sCg) / Blas.norm(sCg), cgSeconds);
       }
 
-      // one pass: every row's score where the row lives, straight into Parquet
+      // one pass: every row's score where the row lives, kept as arrays for the report and written to Parquet
       t0 = System.nanoTime();
       boolean clean = rows.cleanLabels();
       Broadcast<double[]> xb = jsc.broadcast(x);
       Broadcast<double[]> sb = jsc.broadcast(s);
       Broadcast<double[]> cgb = sCg == null ? null : jsc.broadcast(sCg);
       long total = n;
-      JavaRDD<Row> scored = trainRows.partitions().flatMap(part -> InfluenceScores.of(part, loss, xb.value(), sb.value(),
-          cgb == null ? null : cgb.value(), total, clean));
-      Dataset<Row> scores = spark.createDataFrame(scored, InfluenceScores.schema(rows.weighted(), sCg != null, clean))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      scores.write().parquet(out.path("scores").toString());
+      JavaRDD<InfluenceScores> scores = trainRows.partitions().map(part -> InfluenceScores.of(part, loss, xb.value(),
+          sb.value(), cgb == null ? null : cgb.value(), total, clean)).persist(StorageLevel.MEMORY_AND_DISK());
+      spark.createDataFrame(scores.flatMap(InfluenceScores::rows), InfluenceScores.schema(rows.weighted(), sCg != null,
+          clean)).write().parquet(out.path("scores").toString());
       double scoreSeconds = (System.nanoTime() - t0) / 1e9;
       log.printf(Locale.ROOT, "scores: %d rows written to Parquet in %.2f s (%.0f rows/s)%n", n, scoreSeconds, n / scoreSeconds);
 

@@ -162,6 +162,21 @@ public final class PartitionedRows implements RowSource {
     return s[0];
   }
 
+  /** One pass: each partition sends its gradient partial with its loss partial in the last slot. */
+  @Override
+  public double addLossAndGradient(GlmLoss loss, double[] x, RowWeights w, double divisor, double[] out) {
+    double[] xs = x.clone();
+    int len = out.length;
+    double[] both = Arrays.copyOf(out, len + 1);
+    addInOrder(part -> {
+      double[] o = new double[len + 1];
+      o[len] = part.rows().addLossAndGradient(loss, xs, w, divisor, o);
+      return o;
+    }, both);
+    System.arraycopy(both, 0, out, 0, len);
+    return both[len];
+  }
+
   @Override
   public void addGradient(GlmLoss loss, double[] x, RowWeights w, double divisor, int[] rows, double[] out) {
     double[] xs = x.clone();
