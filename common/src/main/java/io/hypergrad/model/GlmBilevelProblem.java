@@ -14,6 +14,14 @@ import org.apache.spark.ml.linalg.Vector;
  * training rows, outer f(x) = (1/n_val)Σ ℓ(x) on the validation rows (plus (ρ_m/2)‖x‖² when
  * {@code ridgeInOuter}). ρ_m is the model's own fixed ridge (the paper's scale_reg).
  *
+ * <p>With an intercept the rows end in a constant 1 ({@link Intercept#augment}), so the last
+ * coefficient of each class is its intercept b_c; neither R nor the ridge touches it (the
+ * regulariser sees x and V with those entries zeroed and adds nothing there), and its λ entries,
+ * for a hyper-model with one λ per parameter, stay inert. Softmax's intercepts are defined only up to
+ * a common shift (the loss does not see it), which would leave A singular: the shift is fixed at
+ * Σ_c b_c = 0, as MLlib centres them, by the term ½(Σ_c b_c)² — it changes neither the predictions
+ * nor f, so neither x*'s predictions nor the hypergradient.
+ *
  * <p>The math is written once, over two {@link RowSource}s: the rows may be in this JVM or in
  * cached Spark partitions, and every sum over rows is the source's. The row-free parts — the
  * regulariser R and the ridge, both p-sized — are added here, once per quantity.
@@ -27,6 +35,7 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   private final RowSource validation;
   private final double modelRidge;
   private final boolean ridgeInOuter;
+  private final boolean intercept;
   private final int p;
   // wᵢ(λ) and dwᵢ/dλᵢ of an instance-weighted hyper-model (null for a regulariser: every weight 1)
   private final RowWeights weights;
@@ -35,13 +44,13 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   /** Over rows held in this JVM; every label is checked against the loss. */
   public GlmBilevelProblem(GlmLoss loss, HyperModel hyper, LabeledRows train, LabeledRows validation, double modelRidge,
       boolean ridgeInOuter) {
-    this(loss, hyper, LocalRows.of(train), LocalRows.of(validation), modelRidge, ridgeInOuter);
+    this(loss, hyper, LocalRows.of(train), LocalRows.of(validation), modelRidge, ridgeInOuter, false);
     checkLabels(loss, this.train);
     checkLabels(loss, this.validation);
   }
 
   private GlmBilevelProblem(GlmLoss loss, HyperModel hyper, RowSource train, RowSource validation, double modelRidge,
-      boolean ridgeInOuter) {
+      boolean ridgeInOuter, boolean intercept) {
     if (validation.size() > 0 && train.featureCount() != validation.featureCount()) {
       throw new IllegalArgumentException("training rows have " + train.featureCount() + " features, validation rows "
           + validation.featureCount());
@@ -55,7 +64,11 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     this.validation = validation;
     this.modelRidge = modelRidge;
     this.ridgeInOuter = ridgeInOuter;
+    this.intercept = intercept;
     this.p = loss.parameterCount(train.featureCount());
+    if (intercept && train.featureCount() < 1) {
+      throw new IllegalArgumentException("an intercept needs rows that end in the constant 1 feature");
+    }
     int n = train.splitSize();
     if (hyper.instanceWise() && hyper.q() != n) {
       throw new IllegalArgumentException(hyper.name() + " needs one λ per training row: " + hyper.q() + " for " + n + " rows");
@@ -72,9 +85,18 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
    */
   public static GlmBilevelProblem over(GlmLoss loss, HyperModel hyper, RowSource train, RowSource validation,
       double modelRidge, boolean ridgeInOuter) {
+    return over(loss, hyper, train, validation, modelRidge, ridgeInOuter, false);
+  }
+
+  /**
+   * As {@link #over(GlmLoss, HyperModel, RowSource, RowSource, double, boolean)}; with {@code
+   * intercept} the rows' last feature is the constant 1 and its coefficients are left unregularised.
+   */
+  public static GlmBilevelProblem over(GlmLoss loss, HyperModel hyper, RowSource train, RowSource validation,
+      double modelRidge, boolean ridgeInOuter, boolean intercept) {
     checkLabels(loss, train);
     checkLabels(loss, validation);
-    return new GlmBilevelProblem(loss, hyper, train, validation, modelRidge, ridgeInOuter);
+    return new GlmBilevelProblem(loss, hyper, train, validation, modelRidge, ridgeInOuter, intercept);
   }
 
   /** Checks every label of {@code rows} against the loss when the rows are in this JVM. */
@@ -125,14 +147,19 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     return ridgeInOuter;
   }
 
+  /** Whether the rows end in the constant 1 and the last coefficient of each class is an unregularised intercept. */
+  public boolean intercept() {
+    return intercept;
+  }
+
   /** The same rows at another λ (release this one's weights with {@link #releaseWeights} when done with it). */
   public GlmBilevelProblem withLambda(double[] lambda) {
-    return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter);
+    return new GlmBilevelProblem(loss, hyper.withLambda(lambda), train, validation, modelRidge, ridgeInOuter, intercept);
   }
 
   /** The same problem over other rows of the same splits. */
   public GlmBilevelProblem withRows(RowSource trainRows, RowSource validationRows) {
-    return new GlmBilevelProblem(loss, hyper, trainRows, validationRows, modelRidge, ridgeInOuter);
+    return new GlmBilevelProblem(loss, hyper, trainRows, validationRows, modelRidge, ridgeInOuter, intercept);
   }
 
   /** Whether every row is in this JVM (a minibatch costs no pass). */
@@ -181,10 +208,44 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   // the row-free tails: R(x, λ) and the model ridge, added once per quantity
 
   private double regularizerValue(double[] x) {
-    return hyper.regularizer(x) + 0.5 * modelRidge * squaredNorm(x);
+    double[] xr = penalised(x);
+    double value = hyper.regularizer(xr) + 0.5 * modelRidge * squaredNorm(xr);
+    if (centred()) {
+      double sum = interceptSum(x, 0);
+      value += 0.5 * sum * sum;
+    }
+    return value;
+  }
+
+  /** Whether softmax intercepts are held at Σ_c b_c = 0 (an intercept and K > 1 outputs). */
+  private boolean centred() {
+    return intercept && loss.outputs() > 1;
+  }
+
+  /** Σ_c v[at + c·F + F − 1]: the class intercepts' sum in the p-block of v starting at {@code at}. */
+  private double interceptSum(double[] v, int at) {
+    int f = train.featureCount();
+    double sum = 0;
+    for (int c = 0; c < loss.outputs(); c++) {
+      sum += v[at + c * f + f - 1];
+    }
+    return sum;
+  }
+
+  /** out[at + b_c] += Σ_c v[at + b_c] for every class c: the centring term's gradient or Hessian product. */
+  private void addCentring(double[] v, int at, double[] out) {
+    double sum = interceptSum(v, at);
+    int f = train.featureCount();
+    for (int c = 0; c < loss.outputs(); c++) {
+      out[at + c * f + f - 1] += sum;
+    }
   }
 
   private void addRegularizerGradient(double[] x, double[] out) {
+    if (intercept) {
+      addPenalised(x, 1, (v, t) -> hyper.addRegularizerGradient(v, t), out);
+      return;
+    }
     hyper.addRegularizerGradient(x, out);
     for (int j = 0; j < p; j++) {
       out[j] += modelRidge * x[j];
@@ -192,16 +253,59 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   }
 
   private void addRegularizerHessianProduct(double[] vs, int k, double[] out) {
+    if (intercept) {
+      addPenalised(vs, k, (v, t) -> hyper.addRegularizerHessianProduct(v, k, t), out);
+      return;
+    }
     hyper.addRegularizerHessianProduct(vs, k, out);
     for (int j = 0; j < p * k; j++) {
       out[j] += modelRidge * vs[j];
     }
   }
 
+  /** out += (the regulariser's term f at the penalised entries of v, plus ρ_m·v) outside the intercepts. */
+  private void addPenalised(double[] v, int k, java.util.function.BiConsumer<double[], double[]> term, double[] out) {
+    double[] vr = penalised(v);
+    double[] t = new double[p * k];
+    term.accept(vr, t);
+    for (int j = 0; j < p * k; j++) {
+      if (!isIntercept(j)) {
+        out[j] += t[j] + modelRidge * vr[j];
+      }
+    }
+    if (centred()) {
+      for (int m = 0; m < k; m++) {
+        addCentring(v, m * p, out);
+      }
+    }
+  }
+
+  /** Whether parameter j (of a p×k block) is an intercept: the last coefficient of its class. */
+  private boolean isIntercept(int j) {
+    int f = train.featureCount();
+    return intercept && (j % p) % f == f - 1;
+  }
+
+  /** v with its intercept entries zeroed (v itself without an intercept). */
+  private double[] penalised(double[] v) {
+    if (!intercept) {
+      return v;
+    }
+    double[] out = v.clone();
+    for (int j = 0; j < out.length; j++) {
+      if (isIntercept(j)) {
+        out[j] = 0;
+      }
+    }
+    return out;
+  }
+
   private void addOuterRidge(double[] x, double[] out) {
     if (ridgeInOuter) {
       for (int j = 0; j < p; j++) {
-        out[j] += modelRidge * x[j];
+        if (!isIntercept(j)) {
+          out[j] += modelRidge * x[j];
+        }
       }
     }
   }
@@ -273,13 +377,27 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
   public double[] denseInnerHessian(double[] x) {
     double[] h = new double[p * p];
     train.addDenseHessian(loss, x, weights, n(), h);
-    return DenseGlmHessian.addRegularizer(hyper, modelRidge, h);
+    if (!intercept) {
+      return DenseGlmHessian.addRegularizer(hyper, modelRidge, h);
+    }
+    double[] unit = new double[p];
+    double[] column = new double[p];
+    for (int j = 0; j < p; j++) {
+      unit[j] = 1;
+      Arrays.fill(column, 0);
+      addRegularizerHessianProduct(unit, 1, column);
+      unit[j] = 0;
+      for (int r = 0; r < p; r++) {
+        h[j * p + r] += column[r];
+      }
+    }
+    return h;
   }
 
   /** f(x). */
   public double outerLoss(double[] x) {
     return validation.weightedLoss(loss, x, null) / validation.size()
-        + (ridgeInOuter ? 0.5 * modelRidge * squaredNorm(x) : 0);
+        + (ridgeInOuter ? 0.5 * modelRidge * squaredNorm(penalised(x)) : 0);
   }
 
   /** out ← ∇ₓf(x). */
@@ -309,7 +427,7 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     if (hyper.instanceWise()) {
       train.perRowCross(loss, x, derivatives(), n(), false).apply(z, out);
     } else {
-      hyper.applyRegularizerCross(x, z, out);
+      hyper.applyRegularizerCross(penalised(x), penalised(z), out);
     }
   }
 
@@ -319,7 +437,8 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
    */
   RowSource.PerRowCross crossAt(double[] x) {
     if (!hyper.instanceWise()) {
-      return (z, out) -> hyper.applyRegularizerCross(x, z, out);
+      double[] xr = penalised(x);
+      return (z, out) -> hyper.applyRegularizerCross(xr, penalised(z), out);
     }
     return train.perRowCross(loss, x, derivatives(), n(), true);
   }
@@ -331,7 +450,7 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
    */
   public void crossProduct(double[] x, int[] rows, double[] z, double[] out) {
     if (!hyper.instanceWise()) {
-      hyper.applyRegularizerCross(x, z, out);
+      hyper.applyRegularizerCross(penalised(x), penalised(z), out);
       return;
     }
     Arrays.fill(out, 0);

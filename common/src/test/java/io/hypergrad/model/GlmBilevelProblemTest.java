@@ -20,8 +20,9 @@ class GlmBilevelProblemTest {
   private static final int F = 4;
 
   private static List<GlmBilevelProblem> problems(boolean sparse) {
-    List<GlmBilevelProblem> out = problems(sparse, false);
-    out.addAll(problems(sparse, true));
+    List<GlmBilevelProblem> out = problems(sparse, false, false);
+    out.addAll(problems(sparse, true, false));
+    out.addAll(problems(sparse, false, true));
     return out;
   }
 
@@ -38,15 +39,27 @@ class GlmBilevelProblemTest {
         rows.featureCount());
   }
 
-  private static List<GlmBilevelProblem> problems(boolean sparse, boolean weighted) {
+  private static List<GlmBilevelProblem> problems(boolean sparse, boolean weighted, boolean intercept) {
     List<GlmBilevelProblem> out = new ArrayList<>();
     for (GlmLoss loss : List.of(new LogisticLoss(), new SquaredLoss(), new SoftmaxLoss(3))) {
-      int p = loss.parameterCount(F);
+      int p = loss.parameterCount(intercept ? F + 1 : F);
       LabeledRows train = TestData.rows(N, F, loss, sparse, 11);
       LabeledRows val = TestData.rows(5, F, loss, sparse, 12);
       if (weighted) {
         train = weighted(train, 19);
         val = weighted(val, 20);
+      }
+      if (intercept) {
+        if (loss.outputs() > 1) {
+          // with a free intercept a class missing from the training rows has no finite optimum
+          double[] y = train.labels().clone();
+          for (int c = 0; c < loss.outputs(); c++) {
+            y[c] = c;
+          }
+          train = new LabeledRows(train.features(), y, train.weights(), train.featureCount());
+        }
+        train = Intercept.augment(train);
+        val = Intercept.augment(val);
       }
       List<HyperModel> hypers = List.of(
           new RidgeHyperModel(0.1, 1.3),
@@ -58,7 +71,8 @@ class GlmBilevelProblemTest {
           InstanceWeightHyperModel.instanceWeights(InstanceWeightHyperModel.Activation.SOFTPLUS, 0.1, TestData.gaussian(N, 16, 1)),
           InstanceWeightHyperModel.hyperCleaning(0.1, TestData.gaussian(N, 17, 1)));
       for (HyperModel h : hypers) {
-        out.add(new GlmBilevelProblem(loss, h, train, val, 0.05, true));
+        out.add(GlmBilevelProblem.over(loss, h, io.hypergrad.rows.LocalRows.of(train), io.hypergrad.rows.LocalRows.of(val),
+            0.05, true, intercept));
       }
     }
     return out;
@@ -111,7 +125,37 @@ class GlmBilevelProblemTest {
 
   private static String name(GlmBilevelProblem prob) {
     boolean weighted = prob.train() instanceof io.hypergrad.rows.LocalRows l && l.block().instanceWeights() != null;
-    return prob.loss().name() + " × " + prob.hyperModel().name() + (weighted ? " (weighted)" : "");
+    return prob.loss().name() + " × " + prob.hyperModel().name() + (weighted ? " (weighted)" : "")
+        + (prob.intercept() ? " (intercept)" : "");
+  }
+
+  @Test
+  void theInterceptIsUnregularisedSoTheMeanResidualVanishesAtTheOptimum() {
+    for (boolean sparse : new boolean[] {false, true}) {
+      for (GlmBilevelProblem prob : problems(sparse, false, true)) {
+        if (prob.hyperModel().instanceWise()) {
+          continue; // row weights move the balance: Σ wᵢrᵢ = 0 instead
+        }
+        NewtonCg.Result inner = NewtonCg.solve(prob, new double[prob.p()], 1e-12, 100);
+        io.hypergrad.rows.LocalRows rows = (io.hypergrad.rows.LocalRows) prob.train();
+        int k = prob.loss().outputs();
+        double[] r = new double[k];
+        double[] mean = new double[k];
+        double scale = 0;
+        for (int i = 0; i < rows.size(); i++) {
+          prob.loss().residual(rows.row(i), rows.label(i), inner.x(), r);
+          for (int c = 0; c < k; c++) {
+            mean[c] += r[c] / rows.size();
+            scale = Math.max(scale, Math.abs(r[c]));
+          }
+        }
+        // ∂g/∂b_c = (1/n)Σᵢ rᵢ_c with no regulariser term: the mean residual (prediction minus label) is 0
+        for (int c = 0; c < k; c++) {
+          assertTrue(Math.abs(mean[c]) < 1e-10 * scale, name(prob) + (sparse ? " (sparse)" : "") + ": class " + c
+              + " mean residual " + mean[c]);
+        }
+      }
+    }
   }
 
   /** Each row repeated by its integer weight: what a weighted row stands for. */

@@ -38,7 +38,7 @@ public final class ConfigKeys {
     GLM_PROBLEM(key("problem.model", "logistic"), key("problem.hyper_model", "l2"), key("problem.rho", 0.1),
         key("problem.model_ridge", 0), key("problem.activation", "none"), key("problem.lambda_init", null),
         key("problem.lambda_std", 0), key("problem.inner_tol", 1e-9),
-        key("problem.inner_max_iter", 100)),
+        key("problem.inner_max_iter", 100), key("problem.intercept", false)),
     SYNTHETIC_PROBLEM(key("problem.size", 100), key("problem.n_parent", 1000), key("problem.epsilon", 0.01)),
     PROBLEM_SEED(key("problem.seed", 0L)),
     SAMPLING(key("seed", 0L), key("batch", 1)),

@@ -54,7 +54,7 @@ final class TrainValidationSplitBaseline {
     }
     double[] regs = grid.stream().mapToDouble(Double::doubleValue).toArray();
     int maxIter = cfg.getPositiveInt("baseline.max_iter");
-    LogisticRegression lr = new LogisticRegression().setFitIntercept(false).setStandardization(false).setElasticNetParam(0)
+    LogisticRegression lr = new LogisticRegression().setFitIntercept(data.intercept()).setStandardization(false).setElasticNetParam(0)
         .setMaxIter(maxIter).setTol(1e-8);
     ParamMap[] params = new ParamGridBuilder().addGrid(lr.regParam(), regs).build();
     MulticlassClassificationEvaluator logLoss = new MulticlassClassificationEvaluator().setMetricName("logLoss");
@@ -83,7 +83,7 @@ final class TrainValidationSplitBaseline {
     Dataset<Row> testPredOnTrain = onTrain.transform(test);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("method", "mllib-train-validation-split");
-    m.put("model", "LogisticRegression(fitIntercept = false, standardization = false, elasticNetParam = 0)");
+    m.put("model", "LogisticRegression(fitIntercept = " + data.intercept() + ", standardization = false, elasticNetParam = 0)");
     m.put("reg_params", regs);
     m.put("validation_log_loss", metrics);
     m.put("best_reg_param", bestReg);

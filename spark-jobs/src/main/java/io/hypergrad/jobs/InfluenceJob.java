@@ -81,7 +81,7 @@ public final class InfluenceJob {
       GlmBilevelProblem problem;
       try {
         problem = GlmBilevelProblem.over(loss, hyper, trainRows, rows.rows("val"), cfg.getDouble("problem.model_ridge"),
-            false);
+            false, rows.intercept());
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
       }

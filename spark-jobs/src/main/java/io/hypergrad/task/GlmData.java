@@ -3,6 +3,7 @@ package io.hypergrad.task;
 import io.hypergrad.config.DataConfig;
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
+import io.hypergrad.model.Intercept;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.plan.ExecutionPlan;
 import io.hypergrad.prep.DataPreparation;
@@ -21,6 +22,7 @@ import io.hypergrad.spark.SparkSessions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,9 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -35,6 +40,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * A GLM job's data, wherever the config says it is and wherever the plan runs: raw files (read and
@@ -57,18 +63,48 @@ public final class GlmData {
   private final Map<String, Object> metadata;
   private final int featureCount;
   private final int classes;
+  private final boolean intercept;
 
   private GlmData(String plan, DataPreparation.Result local, Map<String, JavaRDD<RowPartition>> partitions,
       Map<String, Object> metadata, int featureCount, int classes) {
+    this(plan, local, partitions, metadata, featureCount, classes, false);
+  }
+
+  private GlmData(String plan, DataPreparation.Result local, Map<String, JavaRDD<RowPartition>> partitions,
+      Map<String, Object> metadata, int featureCount, int classes, boolean intercept) {
     this.plan = plan;
     this.local = local;
     this.partitions = partitions;
     this.metadata = metadata;
     this.featureCount = featureCount;
     this.classes = classes;
+    this.intercept = intercept;
   }
 
+  /**
+   * The config's data; with {@code problem.intercept} every row ends in a constant 1 (the rows on the
+   * executors are copied once with it, the rows here get it as they become a row source).
+   */
   public static GlmData load(JobConfig cfg, PrintStream log, PlanRule rule) {
+    GlmData data = loadRows(cfg, log, rule);
+    return cfg.getBoolean("problem.intercept") ? data.withIntercept() : data;
+  }
+
+  private GlmData withIntercept() {
+    Map<String, JavaRDD<RowPartition>> parts = null;
+    if (partitions != null) {
+      parts = new LinkedHashMap<>();
+      for (Map.Entry<String, JavaRDD<RowPartition>> e : partitions.entrySet()) {
+        JavaRDD<RowPartition> with = e.getValue().map(RowPartition::withIntercept).persist(StorageLevel.MEMORY_AND_DISK());
+        with.count();
+        e.getValue().unpersist(false);
+        parts.put(e.getKey(), with);
+      }
+    }
+    return new GlmData(plan, local, parts, metadata, featureCount + 1, classes, true);
+  }
+
+  private static GlmData loadRows(JobConfig cfg, PrintStream log, PlanRule rule) {
     DataConfig.checkOneSource(cfg);
     long start = System.nanoTime();
     int partitions = cfg.getPositiveInt("partitions");
@@ -173,8 +209,14 @@ public final class GlmData {
     return partitions != null;
   }
 
+  /** The rows' feature count: the data's, plus the intercept's constant 1 when there is one. */
   public int featureCount() {
     return featureCount;
+  }
+
+  /** Whether the rows end in an intercept's constant 1. */
+  public boolean intercept() {
+    return intercept;
   }
 
   public int classes() {
@@ -209,7 +251,8 @@ public final class GlmData {
       return PartitionedRows.of(SparkSessions.context(), partitions.get(split), featureCount);
     }
     PreparedSplit s = local.split(split);
-    return LocalRows.of(new LabeledRows(s.features(), s.labels(), s.weights(), featureCount));
+    LabeledRows rows = new LabeledRows(s.features(), s.labels(), s.weights(), featureCount - (intercept ? 1 : 0));
+    return LocalRows.of(intercept ? Intercept.augment(rows) : rows);
   }
 
   /** The split's partitions (with ids and clean labels); Spark plans only. */
@@ -260,11 +303,12 @@ public final class GlmData {
     }
     StructType schema = DataTypes.createStructType(fields);
     if (onSpark()) {
+      boolean strip = intercept;
       JavaRDD<Row> rows = partitions.get(split).flatMap(p -> {
         List<Row> out = new ArrayList<>(p.size());
         for (int i = 0; i < p.size(); i++) {
-          out.add(weighted ? RowFactory.create(p.rows().label(i), p.rows().row(i), p.rows().instanceWeight(i))
-              : RowFactory.create(p.rows().label(i), p.rows().row(i)));
+          out.add(weighted ? RowFactory.create(p.rows().label(i), features(p, i, strip), p.rows().instanceWeight(i))
+              : RowFactory.create(p.rows().label(i), features(p, i, strip)));
         }
         return out.iterator();
       });
@@ -277,5 +321,18 @@ public final class GlmData {
           : RowFactory.create(s.labels()[i], s.features()[i]));
     }
     return spark.createDataFrame(rows, schema);
+  }
+
+  /** Row i's features as the source gave them (the intercept's constant 1 left off). */
+  private static Vector features(RowPartition p, int i, boolean strip) {
+    Vector v = p.rows().row(i);
+    if (!strip) {
+      return v;
+    }
+    if (v instanceof SparseVector sv) {
+      int nnz = sv.indices().length - 1; // the constant 1 is the last entry
+      return Vectors.sparse(v.size() - 1, Arrays.copyOf(sv.indices(), nnz), Arrays.copyOf(sv.values(), nnz));
+    }
+    return Vectors.dense(Arrays.copyOf(v.toArray(), v.size() - 1));
   }
 }

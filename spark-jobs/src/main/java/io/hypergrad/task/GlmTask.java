@@ -7,6 +7,7 @@ import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.HyperModel;
 import io.hypergrad.model.InstanceWeightHyperModel;
+import io.hypergrad.model.Intercept;
 import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.NewtonCg;
 import io.hypergrad.model.PerFeatureRidgeHyperModel;
@@ -40,6 +41,10 @@ public final class GlmTask {
   public static GlmBilevelProblem problem(JobConfig cfg, DataPreparation.Result data) {
     LabeledRows train = rows(data.split("train"), data.featureCount());
     LabeledRows val = rows(data.split("val"), data.featureCount());
+    if (cfg.getBoolean("problem.intercept")) {
+      train = Intercept.augment(train);
+      val = Intercept.augment(val);
+    }
     return problem(cfg, LocalRows.of(train), LocalRows.of(val), data.classes());
   }
 
@@ -55,7 +60,8 @@ public final class GlmTask {
     GlmLoss loss = loss(cfg, classes);
     try {
       HyperModel hyper = hyperModel(cfg, loss.parameterCount(train.featureCount()), train.size());
-      return GlmBilevelProblem.over(loss, hyper, train, val, cfg.getDouble("problem.model_ridge"), false);
+      return GlmBilevelProblem.over(loss, hyper, train, val, cfg.getDouble("problem.model_ridge"), false,
+          cfg.getBoolean("problem.intercept"));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.hypergrad.prep.table;
 
+import io.hypergrad.model.Intercept;
 import io.hypergrad.rows.LocalRows;
 import java.io.Serializable;
 import org.apache.spark.ml.linalg.Vector;
@@ -43,6 +44,18 @@ public final class RowPartition implements Serializable {
   /** The same rows (the features shared) with their instance weights times {@code factor}. */
   public RowPartition withWeightsScaled(double factor) {
     return new RowPartition(rows.withWeightsScaled(factor), ids, cleanLabels);
+  }
+
+  /** The same rows, each with a constant 1 appended (an intercept's feature), in a block of their own. */
+  public RowPartition withIntercept() {
+    int n = rows.size();
+    Vector[] f = new Vector[n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = Intercept.augment(rows.row(i));
+      y[i] = rows.label(i);
+    }
+    return new RowPartition(LocalRows.range(rows.start(), f, y, rows.block().instanceWeights()), ids, cleanLabels);
   }
 
   /** Whether the rows carry instance weights. */
