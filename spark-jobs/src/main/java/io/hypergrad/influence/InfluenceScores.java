@@ -1,11 +1,13 @@
 package io.hypergrad.influence;
 
 import io.hypergrad.model.GlmLoss;
+import io.hypergrad.model.Rows;
 import io.hypergrad.prep.table.RowPartition;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -66,11 +68,17 @@ public record InfluenceScores(long[] ids, double[] influence, double[] labels, d
     int size = part.size();
     double[] losses = new double[size];
     double[] dots = new double[size];
-    part.rows().block().rowLossesAndGradientDots(loss, x, s, losses, dots);
-    double[] dotsCg = null;
-    if (sCg != null) {
-      dotsCg = new double[size];
-      part.rows().block().rowLossesAndGradientDots(loss, x, sCg, new double[size], dotsCg);
+    double[] dotsCg = sCg != null ? new double[size] : null;
+    double[] r = new double[loss.outputs()];
+    for (int i = 0; i < size; i++) {
+      Vector a = part.rows().row(i);
+      double y = part.rows().label(i);
+      losses[i] = loss.loss(a, y, x);
+      loss.residual(a, y, x, r);
+      dots[i] = gradientDot(r, a, s);
+      if (dotsCg != null) {
+        dotsCg[i] = gradientDot(r, a, sCg);
+      }
     }
     long[] ids = new long[size];
     double[] labels = new double[size];
@@ -96,6 +104,30 @@ public record InfluenceScores(long[] ids, double[] influence, double[] labels, d
   /** −(cᵢ/n)·∇ℓᵢ·s from the row's dot product; −dot/n exactly for unweighted rows. */
   private static double score(double[] weights, int i, double dot, long n) {
     return weights != null ? -(weights[i] * dot) / n : -dot / n;
+  }
+
+  /**
+   * One row's {influence, loss} for the model at x and the solution s of a problem with n training
+   * rows, the row weighing c — the per-row arithmetic of {@link #of}, so a row scored alone (the
+   * {@code InfluenceFunctionModel}'s transform) gets the job's number bit for bit.
+   */
+  public static double[] score(GlmLoss loss, Vector a, double y, double c, double[] x, double[] s, long n) {
+    double[] r = new double[loss.outputs()];
+    loss.residual(a, y, x, r);
+    double dot = gradientDot(r, a, s);
+    return new double[] {c != 1.0 ? -(c * dot) / n : -dot / n, loss.loss(a, y, x)};
+  }
+
+  /** ∇ℓᵢ·s = Σ_c rᵢ_c·(aᵢᵀs_c), row by row. */
+  private static double gradientDot(double[] r, Vector a, double[] s) {
+    int f = a.size();
+    double dot = 0;
+    for (int c = 0; c < r.length; c++) {
+      if (r[c] != 0) {
+        dot += r[c] * Rows.dot(a, s, c * f);
+      }
+    }
+    return dot;
   }
 
   /** The rows in {@link #schema}'s order, made as the writer pulls them. */

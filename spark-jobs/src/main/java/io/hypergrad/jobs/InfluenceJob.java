@@ -9,22 +9,20 @@ import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
 import io.hypergrad.influence.InfluenceReport;
 import io.hypergrad.influence.InfluenceScores;
+import io.hypergrad.influence.InfluenceSolve;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.HyperModel;
 import io.hypergrad.model.NewtonCg;
-import io.hypergrad.oracle.CounterSampler;
 import io.hypergrad.output.HistogramPlot;
 import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.plan.ExecutionPlan;
-import io.hypergrad.run.ChainRunner;
 import io.hypergrad.spark.PartitionedRows;
 import io.hypergrad.spark.SparkSessions;
 import io.hypergrad.task.GlmData;
-import io.hypergrad.task.GlmTask;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -72,40 +70,25 @@ public final class InfluenceJob {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       // the rows stay on the executors, whatever their size: scores are written where the rows are
       GlmData rows = GlmData.load(cfg, log, (n, features) -> ExecutionPlan.DISTRIBUTED);
-      GlmLoss loss = GlmTask.loss(cfg, rows.classes());
-      HyperModel hyper = hyperModel(cfg, loss.parameterCount(rows.featureCount()));
-      if (!rows.has("val")) {
-        throw new InvalidConfigException(cfg.where("data.split") + ": influence needs validation rows; the split leaves none");
-      }
-      PartitionedRows trainRows = PartitionedRows.of(jsc, rows.partitions("train"), rows.featureCount());
-      GlmBilevelProblem problem;
-      try {
-        problem = GlmBilevelProblem.over(loss, hyper, trainRows, rows.rows("val"), cfg.getDouble("problem.model_ridge"),
-            false, rows.intercept());
-      } catch (IllegalArgumentException e) {
-        throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
-      }
+      GlmBilevelProblem problem = InfluenceSolve.problem(cfg, rows);
+      PartitionedRows trainRows = (PartitionedRows) problem.train();
+      GlmLoss loss = problem.loss();
+      HyperModel hyper = problem.hyperModel();
       int n = trainRows.size();
       double dataSeconds = (System.nanoTime() - start) / 1e9;
       log.printf(Locale.ROOT, "influence: %s + %s on %d training / %d validation rows in %d partitions on %s, p = %d (%.1f s)%n",
           loss.name(), hyper.name(), n, problem.validation().size(), trainRows.partitionCount(), jsc.master(), problem.p(),
           (System.nanoTime() - start) / 1e9);
 
-      long t0 = System.nanoTime();
-      NewtonCg.Result inner = NewtonCg.solve(problem, new double[problem.p()], cfg.getDouble("problem.inner_tol"),
-          cfg.getPositiveInt("problem.inner_max_iter"));
-      double innerSeconds = (System.nanoTime() - t0) / 1e9;
-      log.printf(Locale.ROOT, "inner solve: Newton-CG, %d steps, ‖∇ₓg‖ = %.3e (%.1e relative)%s in %.2f s%n", inner.iterations(),
-          inner.gradNorm(), inner.gradNorm() / inner.startNorm(), inner.converged() ? "" : " — NOT converged", innerSeconds);
-      double[] x = inner.x();
-      GlmLinearSystem system = problem.linearSystemAt(x);
-
-      t0 = System.nanoTime();
-      double[] s = solve(cfg, spec, system, seed, batch, iterations, log);
-      double solveSeconds = (System.nanoTime() - t0) / 1e9;
-      double residual = relativeResidual(system, s);
-      log.printf(Locale.ROOT, "s = A⁻¹c by %s: ‖s‖ = %.6g, ‖As − c‖/‖c‖ = %.2e (%.2f s)%n", spec.label(), Blas.norm(s),
-          residual, solveSeconds);
+      InfluenceSolve.Result solved = InfluenceSolve.run(problem, null, InfluenceSolve.settings(cfg, spec), log);
+      NewtonCg.Result inner = solved.inner();
+      double[] x = solved.x();
+      double[] s = solved.s();
+      GlmLinearSystem system = solved.system();
+      double innerSeconds = solved.innerSeconds();
+      double solveSeconds = solved.solveSeconds();
+      double residual = solved.residual();
+      long t0;
       double[] sCg = null;
       double cgSeconds = 0;
       if (compareCg && spec.method() != io.hypergrad.estimator.Method.CG) {
@@ -193,43 +176,6 @@ public final class InfluenceJob {
       log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
       return out.target();
     }
-  }
-
-  /** The regulariser R(x, λ) at fixed λ: any feature-wise hyper-model (an instance-wise one has the weights the job varies). */
-  private static HyperModel hyperModel(JobConfig cfg, int p) {
-    HyperModel hyper = GlmTask.hyperModel(cfg, p, 0);
-    if (hyper.instanceWise()) {
-      throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": influence scores every training row's weight "
-          + "itself; use a regulariser (l2, l2-per-feature or biased-reg), not " + hyper.name());
-    }
-    return hyper;
-  }
-
-  private static double[] solve(JobConfig cfg, EstimatorSpec spec, GlmLinearSystem system, long seed, int batch,
-      int iterations, PrintStream log) {
-    if (!spec.method().isIterative()) {
-      DirectSolution sol = Estimators.solveDirect(spec, system, cfg.getPositiveInt("exact_max_p"));
-      if (!sol.converged()) {
-        log.printf(Locale.ROOT, "WARNING: %s stopped after %d iterations at relative residual %.2e%n", spec.label(),
-            sol.iterations(), sol.residual());
-      }
-      return sol.x();
-    }
-    // the chain's T·b rows come to the driver in one pass (size T·b, not n); the chain runs on them
-    CounterSampler sampler = new CounterSampler(seed, system.rowCount(), batch);
-    long t0 = System.nanoTime();
-    GlmLinearSystem gathered = system.gathered(sampler, 1, iterations, false);
-    log.printf(Locale.ROOT, "gathered the %d distinct rows a chain of %d × %d draws (%.2f s)%n",
-        gathered.problem().train().size(), iterations, batch, (System.nanoTime() - t0) / 1e9);
-    double factor = cfg.getDouble("divergence_factor");
-    return new ChainRunner(gathered, new double[system.q()], factor).solve(spec, sampler, 0, iterations);
-  }
-
-  /** ‖A·s − c‖/‖c‖: one pass. */
-  private static double relativeResidual(GlmLinearSystem system, double[] s) {
-    double[] as = new double[s.length];
-    system.applyA(s, as);
-    return Blas.distance(as, system.c()) / Math.max(Blas.norm(system.c()), Double.MIN_NORMAL);
   }
 
 }

@@ -90,7 +90,22 @@ public final class GlmData {
     return cfg.getBoolean("problem.intercept") ? data.withIntercept() : data;
   }
 
-  private GlmData withIntercept() {
+  /**
+   * A table already ingested on the executors (a job's source, or the DataFrame a stage is fitted on)
+   * as the data of Spark plan {@code plan}.
+   */
+  public static GlmData ofTable(IngestedTable table, String plan) {
+    Map<String, JavaRDD<RowPartition>> parts = new LinkedHashMap<>();
+    for (String s : SPLITS) {
+      if (table.split(s) != null) {
+        parts.put(s, table.split(s));
+      }
+    }
+    return new GlmData(plan, null, parts, table.metadata(), table.featureCount(), table.classes());
+  }
+
+  /** The same data with an intercept's constant 1 after every row's features. */
+  public GlmData withIntercept() {
     Map<String, JavaRDD<RowPartition>> parts = null;
     if (partitions != null) {
       parts = new LinkedHashMap<>();
@@ -123,13 +138,7 @@ public final class GlmData {
         table.release();
         return new GlmData(plan, data, null, data.metadata(), data.featureCount(), data.classes());
       }
-      Map<String, JavaRDD<RowPartition>> parts = new LinkedHashMap<>();
-      for (String s : SPLITS) {
-        if (table.split(s) != null) {
-          parts.put(s, table.split(s));
-        }
-      }
-      return new GlmData(plan, null, parts, table.metadata(), table.featureCount(), table.classes());
+      return ofTable(table, plan);
     }
     if (DataConfig.isPrepared(cfg)) {
       Map<String, Object> meta = preparedMetadata(cfg);

@@ -1,0 +1,136 @@
+package io.hypergrad.influence;
+
+import io.hypergrad.config.InvalidConfigException;
+import io.hypergrad.config.JobConfig;
+import io.hypergrad.estimator.DirectSolution;
+import io.hypergrad.estimator.EstimatorSpec;
+import io.hypergrad.estimator.Estimators;
+import io.hypergrad.linalg.Blas;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.GlmLinearSystem;
+import io.hypergrad.model.GlmLoss;
+import io.hypergrad.model.HyperModel;
+import io.hypergrad.model.NewtonCg;
+import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.run.ChainRunner;
+import io.hypergrad.spark.PartitionedRows;
+import io.hypergrad.spark.SparkSessions;
+import io.hypergrad.task.GlmData;
+import io.hypergrad.task.GlmTask;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The influence engine, the same for the {@code influence} job and the {@code InfluenceFunction}
+ * stage: the inner model x* (Newton-CG from zero or from given coefficients), then s ≈ A⁻¹∇f_val(x*)
+ * once by the chosen estimator — an iterative one over the rows its chain draws, gathered in one
+ * pass, or cg/exact over full passes — and the solve's relative residual.
+ */
+public final class InfluenceSolve {
+  private InfluenceSolve() {}
+
+  /**
+   * How to solve.
+   *
+   * @param spec             the estimator for s
+   * @param seed             the sampler's seed
+   * @param batch            rows a step
+   * @param iterations       the chain's length (iterative estimators)
+   * @param divergenceFactor the divergence guard's factor
+   * @param exactMaxP        the largest p exact factors
+   * @param innerTol         Newton-CG's relative gradient tolerance
+   * @param innerMaxIter     Newton-CG's step limit
+   */
+  public record Settings(EstimatorSpec spec, long seed, int batch, int iterations, double divergenceFactor, int exactMaxP,
+      double innerTol, int innerMaxIter) {}
+
+  /**
+   * The solved problem.
+   *
+   * @param x            the inner model x*
+   * @param inner        the inner solve's report
+   * @param s            A⁻¹∇f_val(x*) as the estimator gives it
+   * @param residual     ‖A·s − c‖/‖c‖
+   * @param innerSeconds the inner solve's time
+   * @param solveSeconds s's time
+   */
+  public record Result(double[] x, NewtonCg.Result inner, double[] s, double residual, GlmLinearSystem system,
+      double innerSeconds, double solveSeconds) {}
+
+  /**
+   * The problem over the data's training rows (on the executors) and validation rows, with the
+   * config's model and fixed regulariser; an instance-weighting hyper-model is refused, since the
+   * scores are the derivatives with respect to those weights.
+   */
+  public static GlmBilevelProblem problem(JobConfig cfg, GlmData data) {
+    GlmLoss loss = GlmTask.loss(cfg, data.classes());
+    HyperModel hyper = GlmTask.hyperModel(cfg, loss.parameterCount(data.featureCount()), 0);
+    if (hyper.instanceWise()) {
+      throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": influence scores every training row's weight "
+          + "itself; use a regulariser (l2, l2-per-feature or biased-reg), not " + hyper.name());
+    }
+    if (!data.has("val")) {
+      throw new InvalidConfigException(cfg.where("data.split") + ": influence needs validation rows; the split leaves none");
+    }
+    PartitionedRows train = PartitionedRows.of(SparkSessions.context(), data.partitions("train"), data.featureCount());
+    try {
+      return GlmBilevelProblem.over(loss, hyper, train, data.rows("val"), cfg.getDouble("problem.model_ridge"), false,
+          data.intercept());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The engine's settings from a job's (or a stage's) keys. */
+  public static Settings settings(JobConfig cfg, EstimatorSpec spec) {
+    return new Settings(spec, cfg.getLong("seed"), cfg.getPositiveInt("batch"), cfg.getPositiveInt("iterations"),
+        cfg.getDouble("divergence_factor"), cfg.getPositiveInt("exact_max_p"), cfg.getDouble("problem.inner_tol"),
+        cfg.getPositiveInt("problem.inner_max_iter"));
+  }
+
+  /** x* from {@code x0} (zeros when null), then s. */
+  public static Result run(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
+    long t0 = System.nanoTime();
+    NewtonCg.Result inner = NewtonCg.solve(problem, x0 == null ? new double[problem.p()] : x0.clone(),
+        settings.innerTol(), settings.innerMaxIter());
+    double innerSeconds = (System.nanoTime() - t0) / 1e9;
+    log.printf(Locale.ROOT, "inner solve: Newton-CG, %d steps, ‖∇ₓg‖ = %.3e (%.1e relative)%s in %.2f s%n",
+        inner.iterations(), inner.gradNorm(), inner.gradNorm() / inner.startNorm(), inner.converged() ? ""
+            : " — NOT converged", innerSeconds);
+    GlmLinearSystem system = problem.linearSystemAt(inner.x());
+    t0 = System.nanoTime();
+    double[] s = solve(settings, system, log);
+    double solveSeconds = (System.nanoTime() - t0) / 1e9;
+    double residual = relativeResidual(system, s);
+    log.printf(Locale.ROOT, "s = A⁻¹c by %s: ‖s‖ = %.6g, ‖As − c‖/‖c‖ = %.2e (%.2f s)%n", settings.spec().label(),
+        Blas.norm(s), residual, solveSeconds);
+    return new Result(inner.x(), inner, s, residual, system, innerSeconds, solveSeconds);
+  }
+
+  private static double[] solve(Settings settings, GlmLinearSystem system, PrintStream log) {
+    EstimatorSpec spec = settings.spec();
+    if (!spec.method().isIterative()) {
+      DirectSolution sol = Estimators.solveDirect(spec, system, settings.exactMaxP());
+      if (!sol.converged()) {
+        log.printf(Locale.ROOT, "WARNING: %s stopped after %d iterations at relative residual %.2e%n", spec.label(),
+            sol.iterations(), sol.residual());
+      }
+      return sol.x();
+    }
+    // the chain's T·b rows come to the driver in one pass (size T·b, not n); the chain runs on them
+    CounterSampler sampler = new CounterSampler(settings.seed(), system.rowCount(), settings.batch());
+    long t0 = System.nanoTime();
+    GlmLinearSystem gathered = system.gathered(sampler, 1, settings.iterations(), false);
+    log.printf(Locale.ROOT, "gathered the %d distinct rows a chain of %d × %d draws (%.2f s)%n",
+        gathered.problem().train().size(), settings.iterations(), settings.batch(), (System.nanoTime() - t0) / 1e9);
+    return new ChainRunner(gathered, new double[system.q()], settings.divergenceFactor()).solve(spec, sampler, 0,
+        settings.iterations());
+  }
+
+  /** ‖A·s − c‖/‖c‖: one pass. */
+  public static double relativeResidual(GlmLinearSystem system, double[] s) {
+    double[] as = new double[s.length];
+    system.applyA(s, as);
+    return Blas.distance(as, system.c()) / Math.max(Blas.norm(system.c()), Double.MIN_NORMAL);
+  }
+}

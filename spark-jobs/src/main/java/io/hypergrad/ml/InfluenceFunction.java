@@ -1,0 +1,376 @@
+package io.hypergrad.ml;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.hypergrad.config.EstimatorGrid;
+import io.hypergrad.config.InvalidConfigException;
+import io.hypergrad.config.JobConfig;
+import io.hypergrad.estimator.EstimatorSpec;
+import io.hypergrad.influence.InfluenceSolve;
+import io.hypergrad.model.GlmBilevelProblem;
+import io.hypergrad.model.InstanceWeights;
+import io.hypergrad.plan.ExecutionPlan;
+import io.hypergrad.prep.SplitSizes;
+import io.hypergrad.prep.table.IngestedTable;
+import io.hypergrad.prep.table.SplitRule;
+import io.hypergrad.prep.table.TableIngest;
+import io.hypergrad.prep.table.TableReader;
+import io.hypergrad.prep.table.TableSpec;
+import io.hypergrad.task.GlmData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The influence of every training row on a validation loss, as an MLlib Estimator: {@code fit} reads
+ * the DataFrame's rows on the executors (the same ingest as the {@code influence} job: split by the
+ * {@code validationIndicatorCol}, rows with true forming the validation set, as MLlib's GBTs use it),
+ * trains the GLM on the other rows by Newton-CG and solves s = A⁻¹∇f once with the chosen estimator
+ * (the job's engine, {@link InfluenceSolve}); the {@link InfluenceFunctionModel} scores any rows.
+ */
+public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> implements InfluenceColumns, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Holder columns;
+  private final Param<String> validationIndicatorCol;
+  private final Param<String> family;
+  private final DoubleParam regParam;
+  private final Param<String> hyperModel;
+  private final BooleanParam fitIntercept;
+  private final Param<String> method;
+  private final Param<String> methodParams;
+  private final IntParam iterations;
+  private final IntParam maxIter;
+  private final DoubleParam tol;
+  private final LongParam seed;
+
+  public InfluenceFunction() {
+    this(Identifiable.randomUID("influenceFunction"));
+  }
+
+  public InfluenceFunction(String uid) {
+    this.uid = uid;
+    columns = new Holder(this);
+    validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "boolean column: true marks the validation "
+        + "rows whose mean loss the influence is measured on; the other rows train the model");
+    family = new Param<>(this, "family", "binomial (logistic, labels 0/1), multinomial (softmax, labels 0…K−1) or "
+        + "gaussian (least squares)");
+    regParam = new DoubleParam(this, "regParam", "ridge strength ρ: the model minimises (1/n)Σcᵢℓᵢ + (ρ/2)‖w‖², "
+        + "MLlib's regParam with elasticNetParam 0 and standardization off (≥ 0)");
+    hyperModel = new Param<>(this, "hyperModel", "the fixed regulariser at λ = 1: l2, l2-per-feature, l2-exp-per-feature "
+        + "or biased-reg");
+    fitIntercept = new BooleanParam(this, "fitIntercept", "whether to fit an unregularised intercept");
+    method = new Param<>(this, "method", "the estimator of s = A⁻¹∇f: mixed-fp-km, sid, neumann, unroll, cg, exact, …");
+    methodParams = new Param<>(this, "methodParams", "the method's parameters as HOCON, e.g. \"alpha = 0.99, "
+        + "scale = 0.01, schedule = linear, eta0 = 1000, t0 = 1000\"; empty: the documented defaults");
+    iterations = new IntParam(this, "iterations", "an iterative method's chain length (≥ 1)");
+    maxIter = new IntParam(this, "maxIter", "Newton-CG steps at most for the inner model (≥ 1)");
+    tol = new DoubleParam(this, "tol", "Newton-CG's tolerance: ‖∇g‖ relative to its start (> 0)");
+    seed = new LongParam(this, "seed", "the sampler's seed");
+    columns.setDefaults(this);
+    setDefault(family, "binomial");
+    setDefault(regParam, 0.0);
+    setDefault(hyperModel, "l2");
+    setDefault(fitIntercept, true);
+    setDefault(method, "mixed-fp-km");
+    setDefault(methodParams, "");
+    setDefault(iterations, 10000);
+    setDefault(maxIter, 100);
+    setDefault(tol, 1e-9);
+    setDefault(seed, 0L);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public Holder columns() {
+    return columns;
+  }
+
+  public Param<String> validationIndicatorCol() {
+    return validationIndicatorCol;
+  }
+
+  public Param<String> family() {
+    return family;
+  }
+
+  public DoubleParam regParam() {
+    return regParam;
+  }
+
+  public Param<String> hyperModel() {
+    return hyperModel;
+  }
+
+  public BooleanParam fitIntercept() {
+    return fitIntercept;
+  }
+
+  public Param<String> method() {
+    return method;
+  }
+
+  public Param<String> methodParams() {
+    return methodParams;
+  }
+
+  public IntParam iterations() {
+    return iterations;
+  }
+
+  public IntParam maxIter() {
+    return maxIter;
+  }
+
+  public DoubleParam tol() {
+    return tol;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public InfluenceFunction setFeaturesCol(String v) {
+    set(featuresCol(), v);
+    return this;
+  }
+
+  public InfluenceFunction setLabelCol(String v) {
+    set(labelCol(), v);
+    return this;
+  }
+
+  public InfluenceFunction setWeightCol(String v) {
+    set(weightCol(), v);
+    return this;
+  }
+
+  public InfluenceFunction setInfluenceCol(String v) {
+    set(influenceCol(), v);
+    return this;
+  }
+
+  public InfluenceFunction setLossCol(String v) {
+    set(lossCol(), v);
+    return this;
+  }
+
+  public InfluenceFunction setValidationIndicatorCol(String v) {
+    set(validationIndicatorCol, v);
+    return this;
+  }
+
+  public InfluenceFunction setFamily(String v) {
+    set(family, v);
+    return this;
+  }
+
+  public InfluenceFunction setRegParam(double v) {
+    set(regParam, v);
+    return this;
+  }
+
+  public InfluenceFunction setHyperModel(String v) {
+    set(hyperModel, v);
+    return this;
+  }
+
+  public InfluenceFunction setFitIntercept(boolean v) {
+    set(fitIntercept, v);
+    return this;
+  }
+
+  public InfluenceFunction setMethod(String v) {
+    set(method, v);
+    return this;
+  }
+
+  public InfluenceFunction setMethodParams(String v) {
+    set(methodParams, v);
+    return this;
+  }
+
+  public InfluenceFunction setIterations(int v) {
+    set(iterations, v);
+    return this;
+  }
+
+  public InfluenceFunction setMaxIter(int v) {
+    set(maxIter, v);
+    return this;
+  }
+
+  public InfluenceFunction setTol(double v) {
+    set(tol, v);
+    return this;
+  }
+
+  public InfluenceFunction setSeed(long v) {
+    set(seed, v);
+    return this;
+  }
+
+  private static final Map<String, String> MODELS = Map.of("binomial", "logistic", "multinomial", "softmax", "gaussian",
+      "least-squares");
+
+  /**
+   * The engine's settings as the {@code influence} job's keys (so one code path validates and runs
+   * them), checked before any Spark job runs.
+   */
+  JobConfig config() {
+    String model = MODELS.get(getOrDefault(family));
+    if (model == null) {
+      throw new IllegalArgumentException("InfluenceFunction family must be one of " + MODELS.keySet() + ", got '"
+          + getOrDefault(family) + "'");
+    }
+    Map<String, Object> keys = new LinkedHashMap<>();
+    Config extra;
+    try {
+      extra = ConfigFactory.parseString(getOrDefault(methodParams));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException("InfluenceFunction methodParams is not HOCON: " + e.getMessage(), e);
+    }
+    for (String k : extra.root().keySet()) {
+      if (!EstimatorGrid.PARAM_KEYS.contains(k)) {
+        throw new IllegalArgumentException("InfluenceFunction methodParams: unknown parameter '" + k + "'; known: "
+            + EstimatorGrid.PARAM_KEYS);
+      }
+      keys.put(k, extra.root().get(k).unwrapped());
+    }
+    keys.put("method", getOrDefault(method));
+    keys.put("iterations", ((Integer) getOrDefault(iterations)));
+    keys.put("seed", ((Long) getOrDefault(seed)));
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("model", model);
+    problem.put("hyper_model", getOrDefault(hyperModel));
+    problem.put("rho", ((Double) getOrDefault(regParam)));
+    problem.put("lambda_init", 1.0);
+    problem.put("intercept", ((Boolean) getOrDefault(fitIntercept)));
+    problem.put("inner_tol", ((Double) getOrDefault(tol)));
+    problem.put("inner_max_iter", ((Integer) getOrDefault(maxIter)));
+    keys.put("problem", problem);
+    return JobConfig.of(ConfigFactory.parseMap(keys, "InfluenceFunction " + uid), "InfluenceFunction " + uid);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    checkInputs(schema);
+    if (!isDefined(validationIndicatorCol)) {
+      throw new IllegalArgumentException("InfluenceFunction needs validationIndicatorCol: a boolean column whose true "
+          + "rows form the validation set");
+    }
+    InfluenceColumns.require(schema, getOrDefault(validationIndicatorCol), "validationIndicator",
+        t -> t.equals(DataTypes.BooleanType), "boolean");
+    if (!(((Double) getOrDefault(regParam)) >= 0)) {
+      throw new IllegalArgumentException("InfluenceFunction regParam must be ≥ 0, got " + ((Double) getOrDefault(regParam)));
+    }
+    spec(config());
+    return withOutputs(schema);
+  }
+
+  private static EstimatorSpec spec(JobConfig cfg) {
+    try {
+      return EstimatorGrid.single(cfg, cfg.getPositiveInt("iterations"));
+    } catch (InvalidConfigException e) {
+      throw new IllegalArgumentException("InfluenceFunction: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public InfluenceFunctionModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    JobConfig cfg = config();
+    EstimatorSpec spec = spec(cfg);
+    String validation = getOrDefault(validationIndicatorCol);
+    List<Column> cols = new ArrayList<>(List.of(functions.col(getLabelCol()), functions.col(getFeaturesCol()),
+        functions.col(validation)));
+    if (hasWeightCol()) {
+      cols.add(functions.col(getWeightCol()));
+    }
+    Dataset<Row> source = dataset.select(cols.toArray(Column[]::new)).withColumn(TableReader.FILE,
+        functions.lit("the DataFrame"));
+    TableSpec table = new TableSpec("table", List.of(), "the DataFrame", getLabelCol(), List.of(getFeaturesCol()),
+        List.of(), List.of(), "onehot", null, hasWeightCol() ? getWeightCol() : null, null, Map.of(), null, "fail");
+    SplitRule rule = new SplitRule("column", new SplitSizes(1, 0, 0), 0, validation);
+    IngestedTable ingested;
+    try {
+      ingested = TableIngest.run(dataset.sparkSession(), source, table, rule, new TableIngest.Settings("none", 0, 0, 1));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("InfluenceFunction: " + e.getMessage(), e);
+    }
+    GlmData data = GlmData.ofTable(ingested, ExecutionPlan.DISTRIBUTED);
+    if (((Boolean) getOrDefault(fitIntercept))) {
+      data = data.withIntercept();
+    }
+    GlmBilevelProblem problem;
+    try {
+      problem = InfluenceSolve.problem(cfg, data);
+    } catch (InvalidConfigException e) {
+      throw new IllegalArgumentException("InfluenceFunction: " + e.getMessage(), e);
+    }
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    InfluenceSolve.Result solved = InfluenceSolve.run(problem, null, InfluenceSolve.settings(cfg, spec), quiet);
+    int n = problem.train().size();
+    InfluenceFunctionModel model = new InfluenceFunctionModel(uid, MODELS.get(getOrDefault(family)), data.classes(),
+        ((Boolean) getOrDefault(fitIntercept)), data.featureCount() - (((Boolean) getOrDefault(fitIntercept)) ? 1 : 0), n,
+        weightFactor(ingested.metadata(), n), solved.x(), solved.s(), problem.outerLoss(solved.x()), solved.residual(),
+        solved.inner().iterations(), solved.inner().gradNorm());
+    problem.release();
+    ingested.release();
+    copyValues(model, ParamMap.empty());
+    return model.setParent(this);
+  }
+
+  /** The factor the ingest brought the training weights to mean 1 with (1 without weights). */
+  private static double weightFactor(Map<String, Object> metadata, int n) {
+    if (!(metadata.get("weights") instanceof Map<?, ?> w) || !(w.get("sums_as_read") instanceof Map<?, ?> sums)) {
+      return 1.0;
+    }
+    return InstanceWeights.normalizer(n, ((Number) sums.get("train")).doubleValue());
+  }
+
+  @Override
+  public InfluenceFunction copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  @Override
+  public MLWriter write() {
+    return new DefaultParamsWriter(this);
+  }
+
+  public static MLReader<InfluenceFunction> read() {
+    return new org.apache.spark.ml.util.DefaultParamsReader<>();
+  }
+
+  public static InfluenceFunction load(String path) {
+    return read().load(path);
+  }
+}

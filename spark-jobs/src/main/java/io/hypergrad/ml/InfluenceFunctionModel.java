@@ -1,0 +1,266 @@
+package io.hypergrad.ml;
+
+import io.hypergrad.influence.InfluenceScores;
+import io.hypergrad.model.GlmLoss;
+import io.hypergrad.model.Intercept;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fitted {@link InfluenceFunction}: the inner model x* (coefficients and, with fitIntercept, the
+ * intercepts), s = A⁻¹∇f and the n training rows they came from. {@code transform} adds to any rows
+ * with the features and label columns their influence −(cᵢ/n)·∇ℓᵢ(x*)·s and their loss ℓᵢ(x*), row by
+ * row with the {@code influence} job's arithmetic ({@link InfluenceScores#score}), so the training
+ * rows get the job's scores bit for bit.
+ */
+public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> implements InfluenceColumns, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Holder columns;
+  private final String model;
+  private final int classes;
+  private final boolean intercept;
+  private final int featureCount;
+  private final long trainRows;
+  private final double weightFactor;
+  private final double[] x;
+  private final double[] s;
+  private final double validationLoss;
+  private final double residual;
+  private final int innerSteps;
+  private final double innerGradNorm;
+
+  InfluenceFunctionModel(String uid, String model, int classes, boolean intercept, int featureCount, long trainRows,
+      double weightFactor, double[] x, double[] s, double validationLoss, double residual, int innerSteps,
+      double innerGradNorm) {
+    this.uid = uid;
+    this.columns = new Holder(this);
+    this.model = model;
+    this.classes = classes;
+    this.intercept = intercept;
+    this.featureCount = featureCount;
+    this.trainRows = trainRows;
+    this.weightFactor = weightFactor;
+    this.x = x.clone();
+    this.s = s.clone();
+    this.validationLoss = validationLoss;
+    this.residual = residual;
+    this.innerSteps = innerSteps;
+    this.innerGradNorm = innerGradNorm;
+    columns.setDefaults(this);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public Holder columns() {
+    return columns;
+  }
+
+  private int outputs() {
+    return model.equals("softmax") ? classes : 1;
+  }
+
+  /** The coefficients, class-major for multinomial (K × F, row c the class's weights), without intercepts. */
+  public Vector coefficients() {
+    int k = outputs();
+    int stride = featureCount + (intercept ? 1 : 0);
+    double[] w = new double[k * featureCount];
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(x, c * stride, w, c * featureCount, featureCount);
+    }
+    return Vectors.dense(w);
+  }
+
+  /** The intercept of each class (one for binomial and gaussian); zeros without fitIntercept. */
+  public Vector intercepts() {
+    int k = outputs();
+    double[] b = new double[k];
+    if (intercept) {
+      for (int c = 0; c < k; c++) {
+        b[c] = x[c * (featureCount + 1) + featureCount];
+      }
+    }
+    return Vectors.dense(b);
+  }
+
+  /** The intercept (binomial and gaussian). */
+  public double intercept() {
+    return intercepts().apply(0);
+  }
+
+  /** s = A⁻¹∇f_val(x*) over the model's parameters (coefficients then intercept, class by class). */
+  public Vector s() {
+    return Vectors.dense(s.clone());
+  }
+
+  /** The mean validation loss at x*. */
+  public double validationLoss() {
+    return validationLoss;
+  }
+
+  /** The solve's ‖A·s − ∇f‖/‖∇f‖. */
+  public double residual() {
+    return residual;
+  }
+
+  /** The training rows n the scores are scaled by. */
+  public long numTrainingRows() {
+    return trainRows;
+  }
+
+  /** Newton-CG's steps and final ‖∇g‖ for x*. */
+  public int innerSteps() {
+    return innerSteps;
+  }
+
+  public double innerGradientNorm() {
+    return innerGradNorm;
+  }
+
+  public InfluenceFunctionModel setInfluenceCol(String v) {
+    set(influenceCol(), v);
+    return this;
+  }
+
+  public InfluenceFunctionModel setLossCol(String v) {
+    set(lossCol(), v);
+    return this;
+  }
+
+  public InfluenceFunctionModel setFeaturesCol(String v) {
+    set(featuresCol(), v);
+    return this;
+  }
+
+  public InfluenceFunctionModel setLabelCol(String v) {
+    set(labelCol(), v);
+    return this;
+  }
+
+  public InfluenceFunctionModel setWeightCol(String v) {
+    set(weightCol(), v);
+    return this;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    checkInputs(schema);
+    return withOutputs(schema);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    GlmLoss loss = GlmLoss.named(model, classes);
+    double[] xs = x;
+    double[] ss = s;
+    long n = trainRows;
+    int f = featureCount;
+    boolean withIntercept = intercept;
+    boolean weighted = hasWeightCol();
+    double factor = weightFactor;
+    StructType out = new StructType().add("influence", DataTypes.DoubleType).add("loss", DataTypes.DoubleType);
+    UserDefinedFunction score = functions.udf((UDF3<Vector, Double, Double, Row>) (a, y, c) -> {
+      if (a == null || y == null || c == null) {
+        return null;
+      }
+      if (a.size() != f) {
+        throw new IllegalArgumentException("a features vector has " + a.size() + " entries; the model was fitted on " + f);
+      }
+      // a weight is brought to the training rows' mean 1 as the fit did, with the same product
+      double[] r = InfluenceScores.score(loss, withIntercept ? Intercept.augment(a) : a, y, weighted ? c * factor : 1.0,
+          xs, ss, n);
+      return RowFactory.create(r[0], r[1]);
+    }, out);
+    Column c = weighted ? functions.col(getWeightCol()).cast(DataTypes.DoubleType) : functions.lit(1.0);
+    String tmp = "_influence_" + uid.replace('-', '_');
+    return dataset.withColumn(tmp, score.apply(functions.col(getFeaturesCol()),
+        functions.col(getLabelCol()).cast(DataTypes.DoubleType), c))
+        .withColumn(getInfluenceCol(), functions.col(tmp + ".influence"))
+        .withColumn(getLossCol(), functions.col(tmp + ".loss")).drop(tmp);
+  }
+
+  @Override
+  public InfluenceFunctionModel copy(ParamMap extra) {
+    InfluenceFunctionModel copy = new InfluenceFunctionModel(uid, model, classes, intercept, featureCount, trainRows,
+        weightFactor, x, s, validationLoss, residual, innerSteps, innerGradNorm);
+    return copyValues(copy, extra).setParent(parent());
+  }
+
+  private static final StructType DATA = new StructType().add("model", DataTypes.StringType)
+      .add("classes", DataTypes.IntegerType).add("intercept", DataTypes.BooleanType)
+      .add("features", DataTypes.IntegerType).add("train_rows", DataTypes.LongType)
+      .add("weight_factor", DataTypes.DoubleType).add("x", DataTypes.createArrayType(DataTypes.DoubleType))
+      .add("s", DataTypes.createArrayType(DataTypes.DoubleType)).add("validation_loss", DataTypes.DoubleType)
+      .add("residual", DataTypes.DoubleType).add("inner_steps", DataTypes.IntegerType)
+      .add("inner_grad_norm", DataTypes.DoubleType);
+
+  @Override
+  public MLWriter write() {
+    InfluenceFunctionModel m = this;
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        SparkSession spark = sparkSession();
+        DefaultParamsWriter$.MODULE$.saveMetadata(m, path, spark);
+        Row row = RowFactory.create(model, classes, intercept, featureCount, trainRows, weightFactor, boxed(x), boxed(s),
+            validationLoss, residual, innerSteps, innerGradNorm);
+        spark.createDataFrame(List.of(row), DATA).repartition(1).write().parquet(path + "/data");
+      }
+    };
+  }
+
+  private static List<Double> boxed(double[] v) {
+    return Arrays.stream(v).boxed().toList();
+  }
+
+  private static double[] unboxed(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  public static MLReader<InfluenceFunctionModel> read() {
+    return new MLReader<>() {
+      @Override
+      public InfluenceFunctionModel load(String path) {
+        SparkSession spark = sparkSession();
+        DefaultParamsReader.Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, spark,
+            InfluenceFunctionModel.class.getName());
+        Row r = spark.read().parquet(path + "/data").first();
+        InfluenceFunctionModel m = new InfluenceFunctionModel(meta.uid(), r.getString(0), r.getInt(1), r.getBoolean(2),
+            r.getInt(3), r.getLong(4), r.getDouble(5), unboxed(r.getList(6)), unboxed(r.getList(7)), r.getDouble(8),
+            r.getDouble(9), r.getInt(10), r.getDouble(11));
+        meta.getAndSetParams(m, scala.Option.empty());
+        return m;
+      }
+    };
+  }
+
+  public static InfluenceFunctionModel load(String path) {
+    return read().load(path);
+  }
+}

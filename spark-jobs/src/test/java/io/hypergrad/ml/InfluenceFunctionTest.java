@@ -1,0 +1,147 @@
+package io.hypergrad.ml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypergrad.jobs.InfluenceJob;
+import io.hypergrad.jobs.RunOptions;
+import io.hypergrad.spark.SparkSessions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The InfluenceFunction stage in a Pipeline on Adult's raw columns against the {@code influence}
+ * job on the same table: the same scores bit for bit; save → load → transform; bad Params refused
+ * before any Spark job.
+ */
+class InfluenceFunctionTest {
+  static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+  static final List<String> CATEGORICAL = List.of("workclass", "education", "marital_status", "occupation",
+      "relationship", "race", "sex", "native_country");
+  static final List<String> COLUMNS = List.of("age", "workclass", "fnlwgt", "education", "education_num",
+      "marital_status", "occupation", "relationship", "race", "sex", "capital_gain", "capital_loss", "hours_per_week",
+      "native_country");
+
+  @TempDir
+  static Path dir;
+  static Path table;
+  static Dataset<Row> adult;
+
+  /** 1500 complete Adult rows with an id and every third row marked for validation, as one Parquet file. */
+  @BeforeAll
+  static void adultTable() {
+    SparkSession spark = SparkSessions.get();
+    String schema = "age DOUBLE, workclass STRING, fnlwgt DOUBLE, education STRING, education_num DOUBLE, "
+        + "marital_status STRING, occupation STRING, relationship STRING, race STRING, sex STRING, capital_gain DOUBLE, "
+        + "capital_loss DOUBLE, hours_per_week DOUBLE, native_country STRING, income STRING";
+    Dataset<Row> raw = spark.read().option("header", "false").option("ignoreLeadingWhiteSpace", "true")
+        .option("nullValue", "?").schema(schema).csv(Path.of("../data/adult/adult.data.gz").toString()).na().drop()
+        .limit(1500).coalesce(1);
+    table = dir.resolve("adult");
+    raw.withColumn("id", functions.monotonically_increasing_id())
+        .withColumn("is_val", functions.col("id").mod(3).equalTo(0)).coalesce(1).write().parquet(table.toString());
+    adult = spark.read().parquet(table.toString());
+  }
+
+  /** StringIndexer (sorted categories, as the job encodes them) and VectorAssembler in the job's column order. */
+  static Pipeline pipeline(InfluenceFunction influence) {
+    String[] in = CATEGORICAL.toArray(String[]::new);
+    String[] out = CATEGORICAL.stream().map(c -> c + "_index").toArray(String[]::new);
+    String[] assembled = COLUMNS.stream().map(c -> CATEGORICAL.contains(c) ? c + "_index" : c).toArray(String[]::new);
+    return new Pipeline().setStages(new PipelineStage[] {
+        new StringIndexer().setInputCols(in).setOutputCols(out).setStringOrderType("alphabetAsc").setHandleInvalid("keep"),
+        new StringIndexer().setInputCol("income").setOutputCol("label").setStringOrderType("alphabetAsc"),
+        new VectorAssembler().setInputCols(assembled).setOutputCol("features"),
+        influence});
+  }
+
+  static InfluenceFunction stage() {
+    return new InfluenceFunction().setValidationIndicatorCol("is_val").setRegParam(0.01).setMethod("cg")
+        .setMethodParams("tol = 1e-12").setFitIntercept(true);
+  }
+
+  @Test
+  void theStagesScoresAreTheInfluenceJobsBitForBit() throws Exception {
+    Path conf = dir.resolve("job.conf");
+    Files.writeString(conf, """
+        task = glm
+        data {
+          source { format = parquet, path = "%s", label = income, id = id, categorical = %s, encoding = index }
+          split { method = column, column = is_val }
+        }
+        problem { model = logistic, hyper_model = l2, rho = 0.01, lambda_init = 1.0, intercept = true }
+        method = cg
+        tol = 1e-12
+        compare_cg = false
+        partitions = 1
+        """.formatted(table.toString().replace("\\", "/"), CATEGORICAL));
+    Path out = InfluenceJob.run(new RunOptions(conf.toFile(), List.of(), dir.resolve("job"), false), QUIET);
+    Map<Long, Double> job = new HashMap<>();
+    for (Row r : SparkSessions.get().read().parquet(out.resolve("scores").toString()).collectAsList()) {
+      job.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("influence")));
+    }
+
+    PipelineModel fitted = pipeline(stage()).fit(adult);
+    InfluenceFunctionModel model = (InfluenceFunctionModel) fitted.stages()[3];
+    assertEquals(1000, model.numTrainingRows());
+    assertTrue(model.residual() < 1e-10, "cg's residual " + model.residual());
+    Dataset<Row> scored = fitted.transform(adult).filter(functions.not(functions.col("is_val")));
+    Map<Long, Double> stage = new HashMap<>();
+    for (Row r : scored.select("id", "influence").collectAsList()) {
+      stage.put(r.getLong(0), r.getDouble(1));
+    }
+    assertEquals(1000, stage.size());
+    assertEquals(job, stage, "the stage scores the training rows as the influence job does");
+
+    // save → load → transform: the same columns
+    Path saved = dir.resolve("pipeline-model");
+    fitted.write().overwrite().save(saved.toString());
+    List<Row> again = PipelineModel.load(saved.toString()).transform(adult).select("id", "influence", "loss")
+        .orderBy("id").collectAsList();
+    assertEquals(fitted.transform(adult).select("id", "influence", "loss").orderBy("id").collectAsList(), again);
+    assertEquals(model.intercept(), ((InfluenceFunctionModel) PipelineModel.load(saved.toString()).stages()[3]).intercept());
+  }
+
+  @Test
+  void badParamsFailBeforeAnySparkJob() {
+    Dataset<Row> features = pipeline(stage()).getStages().length == 4 ? new Pipeline().setStages(
+        java.util.Arrays.copyOf(pipeline(stage()).getStages(), 3)).fit(adult).transform(adult) : null;
+    IllegalArgumentException family = assertThrows(IllegalArgumentException.class, () -> stage().setFamily("poisson")
+        .fit(features));
+    assertTrue(family.getMessage().contains("family must be one of"), family.getMessage());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> stage()
+        .setValidationIndicatorCol("nope").fit(features));
+    assertTrue(missing.getMessage().contains("validationIndicator column 'nope' does not exist"), missing.getMessage());
+    IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> stage().setFeaturesCol("age")
+        .fit(features));
+    assertTrue(type.getMessage().contains("Column age must be of type"), type.getMessage());
+    IllegalArgumentException noVal = assertThrows(IllegalArgumentException.class, () -> stage().fit(features
+        .withColumn("is_val", functions.lit(false))));
+    assertTrue(noVal.getMessage().contains("validation"), noVal.getMessage());
+    IllegalArgumentException label = assertThrows(IllegalArgumentException.class, () -> stage().fit(features
+        .withColumn("label", functions.lit(2.0))));
+    assertTrue(label.getMessage().contains("2 classes"), label.getMessage());
+    IllegalArgumentException method = assertThrows(IllegalArgumentException.class, () -> stage()
+        .setMethodParams("alpha = 0.5, bogus = 1").fit(features));
+    assertTrue(method.getMessage().contains("unknown parameter 'bogus'"), method.getMessage());
+  }
+}
