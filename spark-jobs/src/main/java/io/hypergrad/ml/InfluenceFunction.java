@@ -25,12 +25,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -66,6 +68,7 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
   private final IntParam maxIter;
   private final DoubleParam tol;
   private final LongParam seed;
+  private InitialModel initial;
 
   public InfluenceFunction() {
     this(Identifiable.randomUID("influenceFunction"));
@@ -237,6 +240,54 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     return this;
   }
 
+  /**
+   * Explain this fitted MLlib model instead of training one: its coefficients and intercept start the
+   * inner solve, its regParam, fitIntercept and family become ours (refused if set otherwise), and
+   * Newton-CG polishes them to a stationary point of the stated objective; the model's {@link
+   * InfluenceFunctionModel#initialModelSummary} says how far they were from one.
+   */
+  public InfluenceFunction setInitialModel(LogisticRegressionModel model) {
+    initial = InitialModel.of(model);
+    return this;
+  }
+
+  /** As {@link #setInitialModel(LogisticRegressionModel)} for a least-squares LinearRegressionModel. */
+  public InfluenceFunction setInitialModel(LinearRegressionModel model) {
+    initial = InitialModel.of(model);
+    return this;
+  }
+
+  private String familyName() {
+    return initial != null ? initial.family() : getOrDefault(family);
+  }
+
+  private boolean intercept() {
+    return initial != null ? initial.fitIntercept() : (Boolean) getOrDefault(fitIntercept);
+  }
+
+  /** An initial model's settings against the ones set here: a conflict is refused. */
+  private void checkInitialModel() {
+    if (initial == null) {
+      return;
+    }
+    if (isSet(family) && !getOrDefault(family).equals(initial.family())) {
+      throw new IllegalArgumentException("setInitialModel: the model is " + initial.family() + ", family is set to "
+          + getOrDefault(family));
+    }
+    if (isSet(fitIntercept) && (Boolean) getOrDefault(fitIntercept) != initial.fitIntercept()) {
+      throw new IllegalArgumentException("setInitialModel: the model was fitted with fitIntercept = "
+          + initial.fitIntercept() + ", fitIntercept is set to " + getOrDefault(fitIntercept));
+    }
+    if (isSet(regParam)) {
+      throw new IllegalArgumentException("setInitialModel: regParam comes from the model (its regParam, mapped to ours); "
+          + "leave it unset");
+    }
+    if (isSet(hyperModel) && !getOrDefault(hyperModel).equals("l2")) {
+      throw new IllegalArgumentException("setInitialModel: an MLlib model's penalty is l2; hyperModel "
+          + getOrDefault(hyperModel) + " does not describe it");
+    }
+  }
+
   private static final Map<String, String> MODELS = Map.of("binomial", "logistic", "multinomial", "softmax", "gaussian",
       "least-squares");
 
@@ -244,11 +295,11 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
    * The engine's settings as the {@code influence} job's keys (so one code path validates and runs
    * them), checked before any Spark job runs.
    */
-  JobConfig config() {
-    String model = MODELS.get(getOrDefault(family));
+  JobConfig config(double rho) {
+    String model = MODELS.get(familyName());
     if (model == null) {
       throw new IllegalArgumentException("InfluenceFunction family must be one of " + MODELS.keySet() + ", got '"
-          + getOrDefault(family) + "'");
+          + familyName() + "'");
     }
     Map<String, Object> keys = new LinkedHashMap<>();
     Config extra;
@@ -270,9 +321,9 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("model", model);
     problem.put("hyper_model", getOrDefault(hyperModel));
-    problem.put("rho", ((Double) getOrDefault(regParam)));
+    problem.put("rho", rho);
     problem.put("lambda_init", 1.0);
-    problem.put("intercept", ((Boolean) getOrDefault(fitIntercept)));
+    problem.put("intercept", intercept());
     problem.put("inner_tol", ((Double) getOrDefault(tol)));
     problem.put("inner_max_iter", ((Integer) getOrDefault(maxIter)));
     keys.put("problem", problem);
@@ -291,7 +342,8 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     if (!(((Double) getOrDefault(regParam)) >= 0)) {
       throw new IllegalArgumentException("InfluenceFunction regParam must be ≥ 0, got " + ((Double) getOrDefault(regParam)));
     }
-    spec(config());
+    checkInitialModel();
+    spec(config((Double) getOrDefault(regParam)));
     return withOutputs(schema);
   }
 
@@ -306,9 +358,11 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
   @Override
   public InfluenceFunctionModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    JobConfig cfg = config();
-    EstimatorSpec spec = spec(cfg);
     String validation = getOrDefault(validationIndicatorCol);
+    double rho = initial == null ? (Double) getOrDefault(regParam)
+        : initial.rho(dataset.filter(functions.not(functions.col(validation))), getLabelCol());
+    JobConfig cfg = config(rho);
+    EstimatorSpec spec = spec(cfg);
     List<Column> cols = new ArrayList<>(List.of(functions.col(getLabelCol()), functions.col(getFeaturesCol()),
         functions.col(validation)));
     if (hasWeightCol()) {
@@ -326,22 +380,31 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
       throw new IllegalArgumentException("InfluenceFunction: " + e.getMessage(), e);
     }
     GlmData data = GlmData.ofTable(ingested, ExecutionPlan.DISTRIBUTED);
-    if (((Boolean) getOrDefault(fitIntercept))) {
+    boolean withIntercept = intercept();
+    if (withIntercept) {
       data = data.withIntercept();
     }
+    int features = data.featureCount() - (withIntercept ? 1 : 0);
     GlmBilevelProblem problem;
     try {
       problem = InfluenceSolve.problem(cfg, data);
     } catch (InvalidConfigException e) {
       throw new IllegalArgumentException("InfluenceFunction: " + e.getMessage(), e);
     }
+    double[] x0 = initial == null ? null : initial.x0(features, withIntercept);
+    double zeroNorm = Double.NaN;
+    if (x0 != null) {
+      double[] g = new double[problem.p()];
+      problem.gradient(new double[problem.p()], g);
+      zeroNorm = io.hypergrad.linalg.Blas.norm(g);
+    }
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    InfluenceSolve.Result solved = InfluenceSolve.run(problem, null, InfluenceSolve.settings(cfg, spec), quiet);
+    InfluenceSolve.Result solved = InfluenceSolve.run(problem, x0, InfluenceSolve.settings(cfg, spec), quiet);
     int n = problem.train().size();
-    InfluenceFunctionModel model = new InfluenceFunctionModel(uid, MODELS.get(getOrDefault(family)), data.classes(),
-        ((Boolean) getOrDefault(fitIntercept)), data.featureCount() - (((Boolean) getOrDefault(fitIntercept)) ? 1 : 0), n,
-        weightFactor(ingested.metadata(), n), solved.x(), solved.s(), problem.outerLoss(solved.x()), solved.residual(),
-        solved.inner().iterations(), solved.inner().gradNorm());
+    InfluenceFunctionModel model = new InfluenceFunctionModel(uid, MODELS.get(familyName()), data.classes(),
+        withIntercept, features, n, weightFactor(ingested.metadata(), n), solved.x(), solved.s(),
+        problem.outerLoss(solved.x()), solved.residual(), solved.inner().iterations(), solved.inner().gradNorm(),
+        x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm);
     problem.release();
     ingested.release();
     copyValues(model, ParamMap.empty());

@@ -50,10 +50,13 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
   private final double residual;
   private final int innerSteps;
   private final double innerGradNorm;
+  // an initial model's ‖∇g‖ where it started, and ‖∇g(0)‖ for scale (NaN without one)
+  private final double initialGradNorm;
+  private final double zeroGradNorm;
 
   InfluenceFunctionModel(String uid, String model, int classes, boolean intercept, int featureCount, long trainRows,
       double weightFactor, double[] x, double[] s, double validationLoss, double residual, int innerSteps,
-      double innerGradNorm) {
+      double innerGradNorm, double initialGradNorm, double zeroGradNorm) {
     this.uid = uid;
     this.columns = new Holder(this);
     this.model = model;
@@ -68,6 +71,8 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
     this.residual = residual;
     this.innerSteps = innerSteps;
     this.innerGradNorm = innerGradNorm;
+    this.initialGradNorm = initialGradNorm;
+    this.zeroGradNorm = zeroGradNorm;
     columns.setDefaults(this);
   }
 
@@ -142,6 +147,25 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
     return innerGradNorm;
   }
 
+  /** ‖∇g‖ at an initial model's coefficients (NaN when the model was trained here). */
+  public double initialGradientNorm() {
+    return initialGradNorm;
+  }
+
+  /**
+   * What became of an initial model: whether its coefficients were a stationary point of the stated
+   * objective (‖∇g‖ within 1e-6 of ‖∇g(0)‖) and how Newton-CG polished them; empty without one.
+   */
+  public String initialModelSummary() {
+    if (Double.isNaN(initialGradNorm)) {
+      return "";
+    }
+    double relative = initialGradNorm / zeroGradNorm;
+    return String.format(java.util.Locale.ROOT, "the initial model's coefficients %s a stationary point of the objective "
+        + "(‖∇g‖ = %.3e, %.1e of ‖∇g(0)‖); Newton-CG polished them in %d steps to ‖∇g‖ = %.3e", relative <= 1e-6 ? "are"
+        : "are NOT", initialGradNorm, relative, innerSteps, innerGradNorm);
+  }
+
   public InfluenceFunctionModel setInfluenceCol(String v) {
     set(influenceCol(), v);
     return this;
@@ -208,7 +232,7 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
   @Override
   public InfluenceFunctionModel copy(ParamMap extra) {
     InfluenceFunctionModel copy = new InfluenceFunctionModel(uid, model, classes, intercept, featureCount, trainRows,
-        weightFactor, x, s, validationLoss, residual, innerSteps, innerGradNorm);
+        weightFactor, x, s, validationLoss, residual, innerSteps, innerGradNorm, initialGradNorm, zeroGradNorm);
     return copyValues(copy, extra).setParent(parent());
   }
 
@@ -218,7 +242,8 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
       .add("weight_factor", DataTypes.DoubleType).add("x", DataTypes.createArrayType(DataTypes.DoubleType))
       .add("s", DataTypes.createArrayType(DataTypes.DoubleType)).add("validation_loss", DataTypes.DoubleType)
       .add("residual", DataTypes.DoubleType).add("inner_steps", DataTypes.IntegerType)
-      .add("inner_grad_norm", DataTypes.DoubleType);
+      .add("inner_grad_norm", DataTypes.DoubleType).add("initial_grad_norm", DataTypes.DoubleType)
+      .add("zero_grad_norm", DataTypes.DoubleType);
 
   @Override
   public MLWriter write() {
@@ -229,7 +254,7 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
         SparkSession spark = sparkSession();
         DefaultParamsWriter$.MODULE$.saveMetadata(m, path, spark);
         Row row = RowFactory.create(model, classes, intercept, featureCount, trainRows, weightFactor, boxed(x), boxed(s),
-            validationLoss, residual, innerSteps, innerGradNorm);
+            validationLoss, residual, innerSteps, innerGradNorm, initialGradNorm, zeroGradNorm);
         spark.createDataFrame(List.of(row), DATA).repartition(1).write().parquet(path + "/data");
       }
     };
@@ -253,7 +278,7 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
         Row r = spark.read().parquet(path + "/data").first();
         InfluenceFunctionModel m = new InfluenceFunctionModel(meta.uid(), r.getString(0), r.getInt(1), r.getBoolean(2),
             r.getInt(3), r.getLong(4), r.getDouble(5), unboxed(r.getList(6)), unboxed(r.getList(7)), r.getDouble(8),
-            r.getDouble(9), r.getInt(10), r.getDouble(11));
+            r.getDouble(9), r.getInt(10), r.getDouble(11), r.getDouble(12), r.getDouble(13));
         meta.getAndSetParams(m, scala.Option.empty());
         return m;
       }

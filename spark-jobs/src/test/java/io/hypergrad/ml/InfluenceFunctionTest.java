@@ -56,6 +56,12 @@ class InfluenceFunctionTest {
     Dataset<Row> raw = spark.read().option("header", "false").option("ignoreLeadingWhiteSpace", "true")
         .option("nullValue", "?").schema(schema).csv(Path.of("../data/adult/adult.data.gz").toString()).na().drop()
         .limit(1500).coalesce(1);
+    // the numeric columns brought near [0, 1] (fnlwgt is ~10⁵): a well-conditioned problem solves to 1e-12 in a few steps
+    Map<String, Double> scale = Map.of("age", 100.0, "fnlwgt", 1e6, "education_num", 16.0, "capital_gain", 1e5,
+        "capital_loss", 1e4, "hours_per_week", 100.0);
+    for (Map.Entry<String, Double> e : scale.entrySet()) {
+      raw = raw.withColumn(e.getKey(), functions.col(e.getKey()).divide(e.getValue()));
+    }
     table = dir.resolve("adult");
     raw.withColumn("id", functions.monotonically_increasing_id())
         .withColumn("is_val", functions.col("id").mod(3).equalTo(0)).coalesce(1).write().parquet(table.toString());
@@ -143,5 +149,60 @@ class InfluenceFunctionTest {
     IllegalArgumentException method = assertThrows(IllegalArgumentException.class, () -> stage()
         .setMethodParams("alpha = 0.5, bogus = 1").fit(features));
     assertTrue(method.getMessage().contains("unknown parameter 'bogus'"), method.getMessage());
+  }
+
+  static Dataset<Row> assembled() {
+    return new Pipeline().setStages(java.util.Arrays.copyOf(pipeline(stage()).getStages(), 3)).fit(adult).transform(adult);
+  }
+
+  static Map<Long, Double> scores(Dataset<Row> scored) {
+    Map<Long, Double> m = new HashMap<>();
+    for (Row r : scored.filter(functions.not(functions.col("is_val"))).select("id", "influence").collectAsList()) {
+      m.put(r.getLong(0), r.getDouble(1));
+    }
+    return m;
+  }
+
+  @Test
+  void aFittedMllibModelIsExplainedAsOurOwnFit() {
+    Dataset<Row> data = assembled();
+    org.apache.spark.ml.classification.LogisticRegressionModel mllib = new org.apache.spark.ml.classification
+        .LogisticRegression().setRegParam(0.01).setElasticNetParam(0).setStandardization(false).setFitIntercept(true)
+        .setTol(1e-12).setMaxIter(1000).fit(data.filter(functions.not(functions.col("is_val"))));
+    InfluenceFunctionModel explained = new InfluenceFunction().setValidationIndicatorCol("is_val").setMethod("cg")
+        .setMethodParams("tol = 1e-12").setTol(1e-12).setInitialModel(mllib).fit(data);
+    assertTrue(explained.initialModelSummary().contains("are a stationary point"), explained.initialModelSummary());
+    InfluenceFunctionModel own = stage().setTol(1e-12).fit(data);
+    Map<Long, Double> a = scores(explained.transform(data));
+    Map<Long, Double> b = scores(own.transform(data));
+    double max = b.values().stream().mapToDouble(Math::abs).max().orElseThrow();
+    for (Map.Entry<Long, Double> e : b.entrySet()) {
+      // both polished to ‖∇g‖ ≤ 1e-12 relative: the same optimum, so the same scores to far below 1e-8
+      assertEquals(e.getValue(), a.get(e.getKey()), 1e-8 * max, "row " + e.getKey());
+    }
+    assertEquals(own.intercept(), explained.intercept(), 1e-8 * Math.abs(own.intercept()));
+
+    IllegalArgumentException l1 = assertThrows(IllegalArgumentException.class, () -> new InfluenceFunction()
+        .setInitialModel(mllib.copy(new org.apache.spark.ml.param.ParamMap().put(mllib.elasticNetParam(), 0.5))));
+    assertTrue(l1.getMessage().contains("L1 term"), l1.getMessage());
+    IllegalArgumentException standardized = assertThrows(IllegalArgumentException.class, () -> new InfluenceFunction()
+        .setInitialModel(mllib.copy(new org.apache.spark.ml.param.ParamMap().put(mllib.standardization(), true))));
+    assertTrue(standardized.getMessage().contains("standardization = true"), standardized.getMessage());
+    IllegalArgumentException conflict = assertThrows(IllegalArgumentException.class, () -> new InfluenceFunction()
+        .setValidationIndicatorCol("is_val").setRegParam(0.5).setInitialModel(mllib).fit(data));
+    assertTrue(conflict.getMessage().contains("regParam comes from the model"), conflict.getMessage());
+  }
+
+  @Test
+  void aLinearRegressionModelsObjectiveMapsToOursWithTwiceRhoOverTheLabelsStd() {
+    // hours_per_week by least squares on the assembled Adult features: MLlib's optimum must be ours
+    Dataset<Row> data = assembled().withColumn("label", functions.col("hours_per_week").multiply(100));
+    Dataset<Row> train = data.filter(functions.not(functions.col("is_val")));
+    org.apache.spark.ml.regression.LinearRegressionModel mllib = new org.apache.spark.ml.regression.LinearRegression()
+        .setRegParam(0.1).setElasticNetParam(0).setStandardization(false).setFitIntercept(true).setSolver("l-bfgs")
+        .setTol(1e-12).setMaxIter(1000).fit(train);
+    InfluenceFunctionModel explained = new InfluenceFunction().setValidationIndicatorCol("is_val").setMethod("cg")
+        .setMethodParams("tol = 1e-12").setInitialModel(mllib).fit(data);
+    assertTrue(explained.initialModelSummary().contains("are a stationary point"), explained.initialModelSummary());
   }
 }
