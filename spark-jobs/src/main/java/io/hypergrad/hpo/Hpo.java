@@ -1,9 +1,11 @@
 package io.hypergrad.hpo;
 
 import io.hypergrad.config.JobConfig;
+import io.hypergrad.task.GlmData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
@@ -21,7 +23,7 @@ public final class Hpo {
     HpoProblem.Built built = HpoProblem.build(cfg, log);
     HpoProblem problem = built.problem();
     try {
-      OuterMethod method = s.spec() != null ? new HypergradientDescent(s, problem) : new JointWindow(cfg, s, problem);
+      OuterMethod method = method(cfg, s, problem);
       OuterLoop.Result result = OuterLoop.run(method, problem, checkpoint, resumed, s, failAfterStep, log);
       Map<String, Object> baseline = s.spec() != null && cfg.getBoolean("baseline.enabled")
           ? TrainValidationSplitBaseline.run(cfg, built.data(), log) : null;
@@ -31,6 +33,36 @@ public final class Hpo {
       HpoResults.write(out, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
           cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), methodSummary,
           baseline, (System.nanoTime() - start) / 1e9), result, log);
+    } finally {
+      problem.release();
+    }
+  }
+
+  private static OuterMethod method(JobConfig cfg, HpoSettings s, HpoProblem problem) {
+    return s.spec() != null ? new HypergradientDescent(s, problem) : new JointWindow(cfg, s, problem);
+  }
+
+  /**
+   * What a tuning run ends with: λ, the inner model x at λ, the history rows ({@link
+   * OuterLoop#HISTORY_COLUMNS}) and the outer steps taken.
+   */
+  public record Tuned(double[] lambda, double[] x, List<double[]> history, int steps, String label) {}
+
+  /**
+   * The {@code hpo} loop over data already loaded — the {@code HypergradientTuner} stage's fit: the same
+   * settings, problem, method and outer loop as the job, checkpointed to {@code checkpointDir} (any
+   * Hadoop FileSystem URI) after every step and resumed from there when a checkpoint of the same
+   * settings is found.
+   */
+  public static Tuned tune(JobConfig cfg, GlmData data, String checkpointDir, Configuration hadoop, PrintStream log)
+      throws IOException {
+    HpoSettings s = HpoSettings.of(cfg);
+    HpoCheckpoint checkpoint = new HpoCheckpoint(checkpointDir, HpoCheckpoint.fingerprint(cfg), hadoop);
+    HpoProblem problem = HpoProblem.over(cfg, data, log);
+    try {
+      OuterLoop.Result result = OuterLoop.run(method(cfg, s, problem), problem, checkpoint, checkpoint.latest(), s, -1,
+          log);
+      return new Tuned(result.lambda(), result.x(), result.history(), result.steps(), s.label());
     } finally {
       problem.release();
     }

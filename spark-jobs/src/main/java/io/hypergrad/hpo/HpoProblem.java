@@ -36,12 +36,17 @@ public final class HpoProblem {
 
   /** The config's problem at λ₀ on the plan it resolves to: driver or distributed. */
   static Built build(JobConfig cfg, PrintStream log) {
-    long start = System.nanoTime();
     List<String> offered = List.of(ExecutionPlan.DRIVER, ExecutionPlan.DISTRIBUTED);
     String configured = ExecutionPlan.configured(cfg, offered);
     int batch = cfg.getPositiveInt("batch");
     GlmData data = GlmData.load(cfg, log, (n, features) -> ExecutionPlan.resolve(configured, n, features, batch, offered,
         log));
+    return new Built(over(cfg, data, log), data);
+  }
+
+  /** The config's problem at λ₀ over data already loaded (a job's, or the DataFrame a stage is fitted on). */
+  static HpoProblem over(JobConfig cfg, GlmData data, PrintStream log) {
+    long start = System.nanoTime();
     GlmBilevelProblem problem = GlmTask.problem(cfg, data);
     RowSource test = data.rows("test");
     if (test != null) {
@@ -51,7 +56,7 @@ public final class HpoProblem {
         problem.loss().name(), problem.hyperModel().name(), problem.train().size(), problem.validation().size(),
         test == null ? 0 : test.size(), data.onSpark() ? " in " + cfg.getPositiveInt("partitions") + " partitions" : "",
         problem.p(), problem.hyperModel().q(), (System.nanoTime() - start) / 1e9);
-    return new Built(new HpoProblem(problem, test, data.plan()), data);
+    return new HpoProblem(problem, test, data.plan());
   }
 
   /** @param test the test rows, or null */

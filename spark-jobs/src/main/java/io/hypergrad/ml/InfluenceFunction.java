@@ -8,21 +8,11 @@ import io.hypergrad.config.JobConfig;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.influence.InfluenceSolve;
 import io.hypergrad.model.GlmBilevelProblem;
-import io.hypergrad.model.InstanceWeights;
-import io.hypergrad.plan.ExecutionPlan;
-import io.hypergrad.prep.SplitSizes;
-import io.hypergrad.prep.table.IngestedTable;
-import io.hypergrad.prep.table.SplitRule;
-import io.hypergrad.prep.table.TableIngest;
-import io.hypergrad.prep.table.TableReader;
-import io.hypergrad.prep.table.TableSpec;
 import io.hypergrad.task.GlmData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
@@ -38,9 +28,7 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -363,27 +351,10 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
         : initial.rho(dataset.filter(functions.not(functions.col(validation))), getLabelCol());
     JobConfig cfg = config(rho);
     EstimatorSpec spec = spec(cfg);
-    List<Column> cols = new ArrayList<>(List.of(functions.col(getLabelCol()), functions.col(getFeaturesCol()),
-        functions.col(validation)));
-    if (hasWeightCol()) {
-      cols.add(functions.col(getWeightCol()));
-    }
-    Dataset<Row> source = dataset.select(cols.toArray(Column[]::new)).withColumn(TableReader.FILE,
-        functions.lit("the DataFrame"));
-    TableSpec table = new TableSpec("table", List.of(), "the DataFrame", getLabelCol(), List.of(getFeaturesCol()),
-        List.of(), List.of(), "onehot", null, hasWeightCol() ? getWeightCol() : null, null, Map.of(), null, "fail");
-    SplitRule rule = new SplitRule("column", new SplitSizes(1, 0, 0), 0, validation);
-    IngestedTable ingested;
-    try {
-      ingested = TableIngest.run(dataset.sparkSession(), source, table, rule, new TableIngest.Settings("none", 0, 0, 1));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("InfluenceFunction: " + e.getMessage(), e);
-    }
-    GlmData data = GlmData.ofTable(ingested, ExecutionPlan.DISTRIBUTED);
     boolean withIntercept = intercept();
-    if (withIntercept) {
-      data = data.withIntercept();
-    }
+    StageData.Ingested ingested = StageData.ingest("InfluenceFunction", dataset, getLabelCol(), getFeaturesCol(),
+        hasWeightCol() ? getWeightCol() : null, validation, withIntercept);
+    GlmData data = ingested.data();
     int features = data.featureCount() - (withIntercept ? 1 : 0);
     GlmBilevelProblem problem;
     try {
@@ -402,21 +373,13 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     InfluenceSolve.Result solved = InfluenceSolve.run(problem, x0, InfluenceSolve.settings(cfg, spec), quiet);
     int n = problem.train().size();
     InfluenceFunctionModel model = new InfluenceFunctionModel(uid, MODELS.get(familyName()), data.classes(),
-        withIntercept, features, n, weightFactor(ingested.metadata(), n), solved.x(), solved.s(),
+        withIntercept, features, n, ingested.weightFactor(), solved.x(), solved.s(),
         problem.outerLoss(solved.x()), solved.residual(), solved.inner().iterations(), solved.inner().gradNorm(),
         x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm);
     problem.release();
-    ingested.release();
+    ingested.table().release();
     copyValues(model, ParamMap.empty());
     return model.setParent(this);
-  }
-
-  /** The factor the ingest brought the training weights to mean 1 with (1 without weights). */
-  private static double weightFactor(Map<String, Object> metadata, int n) {
-    if (!(metadata.get("weights") instanceof Map<?, ?> w) || !(w.get("sums_as_read") instanceof Map<?, ?> sums)) {
-      return 1.0;
-    }
-    return InstanceWeights.normalizer(n, ((Number) sums.get("train")).doubleValue());
   }
 
   @Override

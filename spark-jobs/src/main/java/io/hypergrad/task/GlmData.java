@@ -92,9 +92,15 @@ public final class GlmData {
 
   /**
    * A table already ingested on the executors (a job's source, or the DataFrame a stage is fitted on)
-   * as the data of Spark plan {@code plan}.
+   * as the data of plan {@code plan}: left where it is for a Spark plan, brought here (and released
+   * there) for the driver plan.
    */
   public static GlmData ofTable(IngestedTable table, String plan) {
+    if (!ExecutionPlan.onSpark(plan)) {
+      DataPreparation.Result data = table.collect();
+      table.release();
+      return new GlmData(plan, data, null, data.metadata(), data.featureCount(), data.classes());
+    }
     Map<String, JavaRDD<RowPartition>> parts = new LinkedHashMap<>();
     for (String s : SPLITS) {
       if (table.split(s) != null) {
@@ -133,11 +139,6 @@ public final class GlmData {
       log.printf(Locale.ROOT, "data: %s read on the executors from %s (%s split, %d partitions, dropped %s) (%.1f s)%n",
           table.metadata().get("counts"), table.metadata().get("source"), table.metadata().get("split_method"),
           table.metadata().get("partitions"), table.metadata().get("dropped"), (System.nanoTime() - start) / 1e9);
-      if (!ExecutionPlan.onSpark(plan)) {
-        DataPreparation.Result data = table.collect();
-        table.release();
-        return new GlmData(plan, data, null, data.metadata(), data.featureCount(), data.classes());
-      }
       return ofTable(table, plan);
     }
     if (DataConfig.isPrepared(cfg)) {
