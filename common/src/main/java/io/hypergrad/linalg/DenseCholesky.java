@@ -3,8 +3,13 @@ package io.hypergrad.linalg;
 import dev.ludovic.netlib.lapack.LAPACK;
 import org.netlib.util.intW;
 
-/** Cholesky factorisation of a dense symmetric positive definite matrix (LAPACK dpotrf/dpotrs). */
-public final class DenseCholesky {
+/**
+ * Cholesky factorisation A = L·Lᵀ of a dense symmetric positive definite matrix (LAPACK
+ * dpotrf/dpotrs); serializable, so one factor can be broadcast to every executor.
+ */
+public final class DenseCholesky implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final int n;
   private final double[] factor;
 
@@ -33,6 +38,24 @@ public final class DenseCholesky {
       throw new IllegalStateException("dpotrf rejected argument " + (-info.val));
     }
     return new DenseCholesky(n, f);
+  }
+
+  public int size() {
+    return n;
+  }
+
+  /** bᵀA⁻¹b = ‖L⁻¹b‖²: one triangular solve (BLAS dtrsv), b not modified. */
+  public double inverseQuadraticForm(double[] b) {
+    if (b.length != n) {
+      throw new IllegalArgumentException("vector has length " + b.length + ", expected " + n);
+    }
+    double[] z = b.clone();
+    Blas.get().dtrsv("L", "N", "N", n, factor, n, z, 1);
+    double s = 0;
+    for (double v : z) {
+      s += v * v;
+    }
+    return s;
   }
 
   /** Returns A⁻¹·b. */

@@ -144,6 +144,15 @@ public final class InfluenceReport {
    * usual noise detector) and the base rate a random pick would give.
    */
   public static Map<String, Object> noise(JavaRDD<InfluenceScores> scores, long n, double fraction, PrintStream log) {
+    return noise(scores, n, fraction, "harmful", log);
+  }
+
+  /**
+   * As {@link #noise(JavaRDD, long, double, PrintStream)}, the top rows by score named {@code ranked}
+   * (harmful for the validation influence, self_influence for self-influence) in the keys.
+   */
+  public static Map<String, Object> noise(JavaRDD<InfluenceScores> scores, long n, double fraction, String rankedBy,
+      PrintStream log) {
     long flippedRows = (long) sum(scores, p -> {
       double c = 0;
       for (int i = 0; i < p.size(); i++) {
@@ -160,25 +169,31 @@ public final class InfluenceReport {
     m.put("flipped_share", flippedRows / (double) n);
     m.put("top_fraction", fraction);
     m.put("top_rows", top);
-    m.put("flipped_in_top_harmful", byInfluence);
-    m.put("share_in_top_harmful", byInfluence / (double) top);
+    m.put("flipped_in_top_" + rankedBy, byInfluence);
+    m.put("share_in_top_" + rankedBy, byInfluence / (double) top);
     m.put("share_in_top_loss", byLoss / (double) top);
-    m.put("recall_top_harmful", flippedRows == 0 ? 0.0 : byInfluence / (double) flippedRows);
-    log.printf(Locale.ROOT, "label noise: %d of %d rows flipped (%.1f%%); among the %d most harmful rows %.1f%% are flipped "
-        + "(by training loss: %.1f%%)%n", flippedRows, n, 100.0 * flippedRows / n, top, 100.0 * byInfluence / top,
+    m.put("recall_top_" + rankedBy, flippedRows == 0 ? 0.0 : byInfluence / (double) flippedRows);
+    log.printf(Locale.ROOT, "label noise: %d of %d rows flipped (%.1f%%); among the %d top rows by %s %.1f%% are flipped "
+        + "(by training loss: %.1f%%)%n", flippedRows, n, 100.0 * flippedRows / n, top, rankedBy, 100.0 * byInfluence / top,
         100.0 * byLoss / top);
     return m;
   }
 
-  /** top.csv: the top_k most harmful rows, then the top_k most helpful, with rank 1 the strongest. */
-  public static void writeTop(Path file, JavaRDD<InfluenceScores> scores, int k, boolean clean) throws IOException {
+  /**
+   * top.csv: the top_k most harmful rows, then the top_k most helpful, with rank 1 the strongest; for
+   * self-influence the top_k highest, then the lowest.
+   */
+  public static void writeTop(Path file, JavaRDD<InfluenceScores> scores, int k, boolean clean, boolean self)
+      throws IOException {
     JavaRDD<Ranked> ranked = ranked(scores);
     List<Ranked> harmful = ranked.takeOrdered(k, HARMFUL);
     List<Ranked> helpful = ranked.takeOrdered(k, HELPFUL);
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("kind,rank,id,influence,label,loss" + (clean ? ",clean_label" : "") + "\n");
-      for (String kind : new String[] {"harmful", "helpful"}) {
-        List<Ranked> list = kind.equals("harmful") ? harmful : helpful;
+      w.write("kind,rank,id," + (self ? "self_influence" : "influence") + ",label,loss" + (clean ? ",clean_label" : "")
+          + "\n");
+      String[] kinds = self ? new String[] {"highest", "lowest"} : new String[] {"harmful", "helpful"};
+      for (String kind : kinds) {
+        List<Ranked> list = kind.equals(kinds[0]) ? harmful : helpful;
         for (int i = 0; i < list.size(); i++) {
           Ranked r = list.get(i);
           w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%s%s%n", kind, i + 1, r.id(), r.influence(), r.label(),

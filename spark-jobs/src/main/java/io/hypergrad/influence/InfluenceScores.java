@@ -42,9 +42,14 @@ public record InfluenceScores(long[] ids, double[] influence, double[] labels, d
    * compared, clean_label when the data has it.
    */
   public static StructType schema(boolean withWeight, boolean withCg, boolean withCleanLabel) {
+    return schema("influence", withWeight, withCg, withCleanLabel);
+  }
+
+  /** As {@link #schema(boolean, boolean, boolean)} with the score column named {@code score}. */
+  public static StructType schema(String score, boolean withWeight, boolean withCg, boolean withCleanLabel) {
     List<StructField> fields = new ArrayList<>(List.of(
         DataTypes.createStructField("id", DataTypes.LongType, false),
-        DataTypes.createStructField("influence", DataTypes.DoubleType, false),
+        DataTypes.createStructField(score, DataTypes.DoubleType, false),
         DataTypes.createStructField("label", DataTypes.DoubleType, false),
         DataTypes.createStructField("loss", DataTypes.DoubleType, false)));
     if (withWeight) {
@@ -65,19 +70,66 @@ public record InfluenceScores(long[] ids, double[] influence, double[] labels, d
    */
   public static InfluenceScores of(RowPartition part, GlmLoss loss, double[] x, double[] s, double[] sCg, long n,
       boolean withCleanLabel) {
+    return of(part, loss, x, dotWith(s), sCg == null ? null : dotWith(sCg), -1.0, n, withCleanLabel);
+  }
+
+  /** A row's quantity from its residual r = ∂ℓ/∂m at x and its features a. */
+  public interface RowQuantity extends Serializable {
+    double of(double[] r, Vector a);
+  }
+
+  /** ∇ℓᵢ·s: a validation loss's influence, up to −cᵢ/n. */
+  public static RowQuantity dotWith(double[] s) {
+    return (r, a) -> gradientDot(r, a, s);
+  }
+
+  /** ∇ℓᵢᵀA⁻¹∇ℓᵢ with A = L·Lᵀ: the row's influence on its own loss, up to −cᵢ/n. */
+  public static RowQuantity selfQuadratic(io.hypergrad.linalg.DenseCholesky a) {
+    return (r, v) -> a.inverseQuadraticForm(gradient(r, v, a.size()));
+  }
+
+  /** ∇ℓᵢ = (r_c·aᵢ)_c, dense, p = K·F. */
+  private static double[] gradient(double[] r, Vector a, int p) {
+    double[] g = new double[p];
+    int f = a.size();
+    for (int c = 0; c < r.length; c++) {
+      double rc = r[c];
+      if (rc == 0) {
+        continue;
+      }
+      if (a instanceof org.apache.spark.ml.linalg.SparseVector sv) {
+        for (int k = 0; k < sv.indices().length; k++) {
+          g[c * f + sv.indices()[k]] = rc * sv.values()[k];
+        }
+      } else {
+        double[] v = a.toArray();
+        for (int j = 0; j < f; j++) {
+          g[c * f + j] = rc * v[j];
+        }
+      }
+    }
+    return g;
+  }
+
+  /**
+   * The scores of one partition's rows (in split order): {@code sign}·(cᵢ/n)·q(rᵢ, aᵢ) for the
+   * quantity q (and a second one, cg's, when not null), the model at x and n training rows in all.
+   */
+  public static InfluenceScores of(RowPartition part, GlmLoss loss, double[] x, RowQuantity q, RowQuantity qCg,
+      double sign, long n, boolean withCleanLabel) {
     int size = part.size();
     double[] losses = new double[size];
     double[] dots = new double[size];
-    double[] dotsCg = sCg != null ? new double[size] : null;
+    double[] dotsCg = qCg != null ? new double[size] : null;
     double[] r = new double[loss.outputs()];
     for (int i = 0; i < size; i++) {
       Vector a = part.rows().row(i);
       double y = part.rows().label(i);
       losses[i] = loss.loss(a, y, x);
       loss.residual(a, y, x, r);
-      dots[i] = gradientDot(r, a, s);
+      dots[i] = q.of(r, a);
       if (dotsCg != null) {
-        dotsCg[i] = gradientDot(r, a, sCg);
+        dotsCg[i] = qCg.of(r, a);
       }
     }
     long[] ids = new long[size];
@@ -93,17 +145,17 @@ public record InfluenceScores(long[] ids, double[] influence, double[] labels, d
       if (clean != null) {
         clean[i] = part.cleanLabel(i);
       }
-      dots[i] = score(weights, i, dots[i], n);
+      dots[i] = score(weights, i, sign, dots[i], n);
       if (dotsCg != null) {
-        dotsCg[i] = score(weights, i, dotsCg[i], n);
+        dotsCg[i] = score(weights, i, sign, dotsCg[i], n);
       }
     }
     return new InfluenceScores(ids, dots, labels, losses, weights, dotsCg, clean);
   }
 
-  /** −(cᵢ/n)·∇ℓᵢ·s from the row's dot product; −dot/n exactly for unweighted rows. */
-  private static double score(double[] weights, int i, double dot, long n) {
-    return weights != null ? -(weights[i] * dot) / n : -dot / n;
+  /** sign·(cᵢ/n)·q from the row's quantity (sign ±1); sign·q/n exactly for unweighted rows. */
+  private static double score(double[] weights, int i, double sign, double q, long n) {
+    return weights != null ? sign * (weights[i] * q) / n : sign * q / n;
   }
 
   /**

@@ -6,12 +6,16 @@ import io.hypergrad.estimator.DirectSolution;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
 import io.hypergrad.linalg.Blas;
+import io.hypergrad.linalg.DenseCholesky;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.HyperModel;
+import io.hypergrad.model.LabeledRows;
 import io.hypergrad.model.NewtonCg;
 import io.hypergrad.oracle.CounterSampler;
+import io.hypergrad.rows.LocalRows;
+import io.hypergrad.rows.RowSource;
 import io.hypergrad.run.ChainRunner;
 import io.hypergrad.spark.PartitionedRows;
 import io.hypergrad.spark.SparkSessions;
@@ -19,6 +23,7 @@ import io.hypergrad.task.GlmData;
 import io.hypergrad.task.GlmTask;
 import java.io.PrintStream;
 import java.util.Locale;
+import org.apache.spark.ml.linalg.Vector;
 
 /**
  * The influence engine, the same for the {@code influence} job and the {@code InfluenceFunction}
@@ -55,7 +60,20 @@ public final class InfluenceSolve {
    * @param solveSeconds s's time
    */
   public record Result(double[] x, NewtonCg.Result inner, double[] s, double residual, GlmLinearSystem system,
-      double innerSeconds, double solveSeconds) {}
+      double innerSeconds, double solveSeconds, DenseCholesky hessian) {}
+
+  /** The influence targets: the validation loss (s = A⁻¹∇f), or each row's own loss (A's Cholesky factor). */
+  public static final java.util.List<String> TARGETS = java.util.List.of("validation", "self");
+
+  /** The config's {@code influence.target}, checked. */
+  public static String target(JobConfig cfg) {
+    String target = cfg.getString("influence.target");
+    if (!TARGETS.contains(target)) {
+      throw new InvalidConfigException(cfg.where("influence.target") + ": unknown influence.target '" + target
+          + "'; expected one of " + TARGETS);
+    }
+    return target;
+  }
 
   /**
    * The problem over the data's training rows (on the executors) and validation rows, with the
@@ -69,12 +87,16 @@ public final class InfluenceSolve {
       throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": influence scores every training row's weight "
           + "itself; use a regulariser (l2, l2-per-feature or biased-reg), not " + hyper.name());
     }
-    if (!data.has("val")) {
+    boolean self = target(cfg).equals("self");
+    if (!data.has("val") && !self) {
       throw new InvalidConfigException(cfg.where("data.split") + ": influence needs validation rows; the split leaves none");
     }
     PartitionedRows train = PartitionedRows.of(SparkSessions.context(), data.partitions("train"), data.featureCount());
+    // self-influence needs no validation set: an empty one when the split has none
+    RowSource validation = data.has("val") ? data.rows("val") : LocalRows.of(new LabeledRows(new Vector[0], new double[0],
+        data.featureCount()));
     try {
-      return GlmBilevelProblem.over(loss, hyper, train, data.rows("val"), cfg.getDouble("problem.model_ridge"), false,
+      return GlmBilevelProblem.over(loss, hyper, train, validation, cfg.getDouble("problem.model_ridge"), false,
           data.intercept());
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("problem") + ": " + e.getMessage(), e);
@@ -88,15 +110,43 @@ public final class InfluenceSolve {
         cfg.getPositiveInt("problem.inner_max_iter"));
   }
 
-  /** x* from {@code x0} (zeros when null), then s. */
-  public static Result run(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
+  /**
+   * x* from {@code x0} (zeros when null), then A's dense Cholesky factor (p within {@code
+   * exactMaxP}; one pass) for every row's ∇ℓᵢᵀA⁻¹∇ℓᵢ on the executors.
+   */
+  public static Result runSelf(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
+    int p = problem.p();
+    if (p > settings.exactMaxP()) {
+      throw new IllegalArgumentException("influence.target = self factors the dense " + p + "×" + p + " Hessian, above "
+          + "the limit of p = " + settings.exactMaxP() + " (exact_max_p; it costs 8p² bytes on the driver and on each "
+          + "executor); raise exact_max_p, or use influence.target = validation");
+    }
+    long t0 = System.nanoTime();
+    NewtonCg.Result inner = innerSolve(problem, x0, settings, log);
+    double innerSeconds = (System.nanoTime() - t0) / 1e9;
+    GlmLinearSystem system = problem.linearSystemAt(inner.x());
+    t0 = System.nanoTime();
+    DenseCholesky factor = DenseCholesky.factor(system.denseA(), p);
+    double solveSeconds = (System.nanoTime() - t0) / 1e9;
+    log.printf(Locale.ROOT, "A (%d×%d) built in one pass and factored (%.2f s)%n", p, p, solveSeconds);
+    return new Result(inner.x(), inner, null, Double.NaN, system, innerSeconds, solveSeconds, factor);
+  }
+
+  private static NewtonCg.Result innerSolve(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
     long t0 = System.nanoTime();
     NewtonCg.Result inner = NewtonCg.solve(problem, x0 == null ? new double[problem.p()] : x0.clone(),
         settings.innerTol(), settings.innerMaxIter());
-    double innerSeconds = (System.nanoTime() - t0) / 1e9;
     log.printf(Locale.ROOT, "inner solve: Newton-CG, %d steps, ‖∇ₓg‖ = %.3e (%.1e relative)%s in %.2f s%n",
         inner.iterations(), inner.gradNorm(), inner.gradNorm() / inner.startNorm(), inner.converged() ? ""
-            : " — NOT converged", innerSeconds);
+            : " — NOT converged", (System.nanoTime() - t0) / 1e9);
+    return inner;
+  }
+
+  /** x* from {@code x0} (zeros when null), then s. */
+  public static Result run(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
+    long t0 = System.nanoTime();
+    NewtonCg.Result inner = innerSolve(problem, x0, settings, log);
+    double innerSeconds = (System.nanoTime() - t0) / 1e9;
     GlmLinearSystem system = problem.linearSystemAt(inner.x());
     t0 = System.nanoTime();
     double[] s = solve(settings, system, log);
@@ -104,7 +154,7 @@ public final class InfluenceSolve {
     double residual = relativeResidual(system, s);
     log.printf(Locale.ROOT, "s = A⁻¹c by %s: ‖s‖ = %.6g, ‖As − c‖/‖c‖ = %.2e (%.2f s)%n", settings.spec().label(),
         Blas.norm(s), residual, solveSeconds);
-    return new Result(inner.x(), inner, s, residual, system, innerSeconds, solveSeconds);
+    return new Result(inner.x(), inner, s, residual, system, innerSeconds, solveSeconds, null);
   }
 
   private static double[] solve(Settings settings, GlmLinearSystem system, PrintStream log) {

@@ -11,6 +11,7 @@ import io.hypergrad.influence.InfluenceReport;
 import io.hypergrad.influence.InfluenceScores;
 import io.hypergrad.influence.InfluenceSolve;
 import io.hypergrad.linalg.Blas;
+import io.hypergrad.linalg.DenseCholesky;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.GlmLoss;
@@ -62,6 +63,7 @@ public final class InfluenceJob {
       throw new InvalidConfigException(cfg.where("noise_top_fraction") + ": noise_top_fraction must be in (0, 1], got " + noiseTop);
     }
     boolean compareCg = cfg.getBoolean("compare_cg");
+    boolean self = InfluenceSolve.target(cfg).equals("self");
     EstimatorSpec spec = EstimatorGrid.single(cfg, iterations);
     String task = EstimateJob.taskName(cfg, options.conf());
 
@@ -80,7 +82,13 @@ public final class InfluenceJob {
           loss.name(), hyper.name(), n, problem.validation().size(), trainRows.partitionCount(), jsc.master(), problem.p(),
           (System.nanoTime() - start) / 1e9);
 
-      InfluenceSolve.Result solved = InfluenceSolve.run(problem, null, InfluenceSolve.settings(cfg, spec), log);
+      InfluenceSolve.Settings settings = InfluenceSolve.settings(cfg, spec);
+      InfluenceSolve.Result solved;
+      try {
+        solved = self ? InfluenceSolve.runSelf(problem, null, settings, log) : InfluenceSolve.run(problem, null, settings, log);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(cfg.where(self ? "exact_max_p" : "method") + ": " + e.getMessage(), e);
+      }
       NewtonCg.Result inner = solved.inner();
       double[] x = solved.x();
       double[] s = solved.s();
@@ -91,7 +99,7 @@ public final class InfluenceJob {
       long t0;
       double[] sCg = null;
       double cgSeconds = 0;
-      if (compareCg && spec.method() != io.hypergrad.estimator.Method.CG) {
+      if (compareCg && !self && spec.method() != io.hypergrad.estimator.Method.CG) {
         t0 = System.nanoTime();
         DirectSolution cg = Estimators.solveDirect(EstimatorSpec.cg(EstimatorSpec.DEFAULT_CG_TOL, 100 * system.p()), system, 0);
         sCg = cg.x();
@@ -104,13 +112,17 @@ public final class InfluenceJob {
       t0 = System.nanoTime();
       boolean clean = rows.cleanLabels();
       Broadcast<double[]> xb = jsc.broadcast(x);
-      Broadcast<double[]> sb = jsc.broadcast(s);
+      Broadcast<double[]> sb = self ? null : jsc.broadcast(s);
+      Broadcast<DenseCholesky> hb = self ? jsc.broadcast(solved.hessian()) : null;
       Broadcast<double[]> cgb = sCg == null ? null : jsc.broadcast(sCg);
       long total = n;
+      // validation: −(cᵢ/n)∇ℓᵢ·s; self: +(cᵢ/n)∇ℓᵢᵀA⁻¹∇ℓᵢ, one triangular solve a row
       JavaRDD<InfluenceScores> scores = trainRows.partitions().map(part -> InfluenceScores.of(part, loss, xb.value(),
-          sb.value(), cgb == null ? null : cgb.value(), total, clean)).persist(StorageLevel.MEMORY_AND_DISK());
-      spark.createDataFrame(scores.flatMap(InfluenceScores::rows), InfluenceScores.schema(rows.weighted(), sCg != null,
-          clean)).write().parquet(out.path("scores").toString());
+          self ? InfluenceScores.selfQuadratic(hb.value()) : InfluenceScores.dotWith(sb.value()),
+          cgb == null ? null : InfluenceScores.dotWith(cgb.value()), self ? 1.0 : -1.0, total, clean))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      spark.createDataFrame(scores.flatMap(InfluenceScores::rows), InfluenceScores.schema(self ? "self_influence"
+          : "influence", rows.weighted(), sCg != null, clean)).write().parquet(out.path("scores").toString());
       double scoreSeconds = (System.nanoTime() - t0) / 1e9;
       log.printf(Locale.ROOT, "scores: %d rows written to Parquet in %.2f s (%.0f rows/s)%n", n, scoreSeconds, n / scoreSeconds);
 
@@ -127,20 +139,29 @@ public final class InfluenceJob {
       summary.put("data", rows.summary());
       summary.put("partitions", trainRows.partitionCount());
       summary.put("plan", "distributed");
-      summary.put("method", spec.method().canonicalName());
-      summary.put("label", spec.label());
-      summary.put("params", spec.params());
-      summary.put("iterations", spec.method().isIterative() ? iterations : 0);
-      summary.put("batch", batch);
-      summary.put("seed", seed);
-      summary.put("sign", "influence = d val_loss / d eps_i for training weight (1 + eps_i): > 0 harmful, < 0 helpful; "
-          + "removing row i changes the validation loss by about -influence");
+      summary.put("target", self ? "self" : "validation");
+      if (self) {
+        summary.put("method", "exact");
+        summary.put("sign", "self_influence = (c_i/n) grad_i^T A^-1 grad_i >= 0: how much up-weighting row i lowers its "
+            + "own loss (removing it raises its loss by about that much); high: the model bends to fit the row");
+      } else {
+        summary.put("method", spec.method().canonicalName());
+        summary.put("label", spec.label());
+        summary.put("params", spec.params());
+        summary.put("iterations", spec.method().isIterative() ? iterations : 0);
+        summary.put("batch", batch);
+        summary.put("seed", seed);
+        summary.put("sign", "influence = d val_loss / d eps_i for training weight (1 + eps_i): > 0 harmful, < 0 helpful; "
+            + "removing row i changes the validation loss by about -influence");
+      }
       summary.put("inner_steps", inner.iterations());
       summary.put("inner_grad_norm", inner.gradNorm());
       summary.put("inner_converged", inner.converged());
-      summary.put("val_loss", problem.outerLoss(x));
-      summary.put("s_norm", Blas.norm(s));
-      summary.put("relative_residual", residual);
+      if (!self) {
+        summary.put("val_loss", problem.outerLoss(x));
+        summary.put("s_norm", Blas.norm(s));
+        summary.put("relative_residual", residual);
+      }
       long reportStart = System.nanoTime();
       summary.put("stats", InfluenceReport.stats(scores, sCg != null));
       if (sCg != null) {
@@ -148,12 +169,13 @@ public final class InfluenceJob {
       }
       Map<String, Object> histogram = InfluenceReport.histogram(scores, bins);
       if (clean) {
-        summary.put("label_noise", InfluenceReport.noise(scores, n, noiseTop, log));
+        summary.put("label_noise", InfluenceReport.noise(scores, n, noiseTop, self ? "self_influence" : "harmful", log));
       }
-      InfluenceReport.writeTop(out.path("top.csv"), scores, topK, clean);
-      HistogramPlot.write(out.path("histogram.png"), "influence of each training row on the validation loss: " + task
-          + " (n = " + n + ", " + spec.method().canonicalName() + ")", "influence (> 0 harmful, < 0 helpful)",
-          (double[]) histogram.get("edges"), (long[]) histogram.get("counts"));
+      InfluenceReport.writeTop(out.path("top.csv"), scores, topK, clean, self);
+      HistogramPlot.write(out.path("histogram.png"), self ? "self-influence of each training row: " + task + " (n = " + n
+          + ", exact)" : "influence of each training row on the validation loss: " + task + " (n = " + n + ", "
+          + spec.method().canonicalName() + ")", self ? "self-influence (high: the model bends to fit the row)"
+          : "influence (> 0 harmful, < 0 helpful)", (double[]) histogram.get("edges"), (long[]) histogram.get("counts"));
       summary.put("histogram", histogram);
       Map<String, Object> seconds = new LinkedHashMap<>();
       seconds.put("data", dataSeconds);
@@ -167,7 +189,12 @@ public final class InfluenceJob {
       SummaryJson.mapper().writeValue(out.path("summary.json").toFile(), summary);
       scores.unpersist();
       xb.destroy();
-      sb.destroy();
+      if (sb != null) {
+        sb.destroy();
+      }
+      if (hb != null) {
+        hb.destroy();
+      }
       if (cgb != null) {
         cgb.destroy();
       }

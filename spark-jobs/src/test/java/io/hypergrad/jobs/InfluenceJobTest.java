@@ -51,6 +51,8 @@ class InfluenceJobTest {
   static double[] xStar;
   /** f_val(x*) − f_val(x*₋ᵢ), by source id: what removing row i actually does, ≈ the influence. */
   static Map<Long, Double> looDrop = new HashMap<>();
+  /** ℓᵢ(x*₋ᵢ) − ℓᵢ(x*), by source id: how much removing row i raises its own loss, ≈ the self-influence. */
+  static Map<Long, Double> looOwnRise = new HashMap<>();
 
   @BeforeAll
   static void leaveOneOut() {
@@ -79,6 +81,9 @@ class InfluenceJobTest {
           LocalRows.of(new LabeledRows(f.toArray(new Vector[0]), y, data.featureCount())), problem.validation());
       NewtonCg.Result r = NewtonCg.solve(without, xStar, 1e-13, 100);
       looDrop.put(train.ids()[i], base - without.outerLoss(r.x()));
+      Vector own = train.features()[i];
+      double label = train.labels()[i];
+      looOwnRise.put(train.ids()[i], problem.loss().loss(own, label, r.x()) - problem.loss().loss(own, label, xStar));
     }
   }
 
@@ -166,6 +171,41 @@ class InfluenceJobTest {
   }
 
   @Test
+  void selfInfluenceIsTheExactFormulaAndLeaveOneOutsOwnLossRise() throws Exception {
+    JsonNode summary = run("self", List.of("influence.target=self"));
+    assertEquals("self", summary.get("target").asText());
+    Map<Long, Double> self = new HashMap<>();
+    for (Row r : SparkSessions.get().read().parquet(dir.resolve("self").resolve("scores").toString()).collectAsList()) {
+      self.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("self_influence")));
+    }
+    assertEquals(500, self.size());
+    // (1/n)∇ℓᵢᵀA⁻¹∇ℓᵢ by an independent route: each A⁻¹∇ℓᵢ by conjugate gradients on the matrix-free products
+    int p = problem.p();
+    int n = train.size();
+    double worst = 0;
+    for (int i = 0; i < n; i++) {
+      double[] g = new double[p];
+      problem.loss().addGradient(train.features()[i], train.labels()[i], xStar, 1.0, g);
+      double[] z = io.hypergrad.estimator.ConjugateGradient.solve((v, out) -> problem.hessianProduct(xStar, v, out), g,
+          1e-14, 10 * p).x();
+      double expected = 0;
+      for (int j = 0; j < p; j++) {
+        expected += g[j] * z[j];
+      }
+      expected /= n;
+      worst = Math.max(worst, Math.abs(self.get(train.ids()[i]) - expected) / expected);
+    }
+    // Cholesky against cg at 1e-14, both at the job's x* (Newton-CG at 1e-9 relative, the same start): 1e-8 relative
+    assertTrue(worst <= 1e-8, "largest relative difference " + worst);
+    double r = pearson(self, looOwnRise);
+    System.out.printf("self-influence vs leave-one-out's own-loss rise on %d rows: Pearson %.4f%n", n, r);
+    assertTrue(r >= 0.95, "Pearson with leave-one-out " + r);
+    List<String> top = Files.readAllLines(dir.resolve("self").resolve("top.csv"));
+    assertEquals("kind,rank,id,self_influence,label,loss", top.get(0));
+    assertTrue(top.get(1).startsWith("highest,1,"), top.get(1));
+  }
+
+  @Test
   void flippedLabelsConcentrateAmongTheMostHarmfulRows() throws Exception {
     JsonNode summary = run("noisy", List.of("method=cg", "data.split.train=2000", "data.label_noise.fraction=0.1",
         "data.label_noise.seed=3"));
@@ -175,6 +215,10 @@ class InfluenceJobTest {
     System.out.println("Adult, 10% flipped labels: " + noise);
     // random picks would give 10%; the most harmful rows should be mostly flipped ones
     assertTrue(share >= 0.3, noise.toString());
+    JsonNode self = run("noisy-self", List.of("influence.target=self", "data.split.train=2000",
+        "data.label_noise.fraction=0.1", "data.label_noise.seed=3")).get("label_noise");
+    System.out.println("Adult, 10% flipped labels, by self-influence: " + self);
+    assertTrue(self.get("share_in_top_self_influence").asDouble() >= 0.3, self.toString());
   }
 
   @Test
