@@ -63,7 +63,7 @@ public final class InfluenceSolve {
       double innerSeconds, double solveSeconds, DenseCholesky hessian) {}
 
   /** The influence targets: the validation loss (s = A⁻¹∇f), or each row's own loss (A's Cholesky factor). */
-  public static final java.util.List<String> TARGETS = java.util.List.of("validation", "self");
+  public static final java.util.List<String> TARGETS = java.util.List.of("validation", "self", "queries");
 
   /** The config's {@code influence.target}, checked. */
   public static String target(JobConfig cfg) {
@@ -87,12 +87,12 @@ public final class InfluenceSolve {
       throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": influence scores every training row's weight "
           + "itself; use a regulariser (l2, l2-per-feature or biased-reg), not " + hyper.name());
     }
-    boolean self = target(cfg).equals("self");
-    if (!data.has("val") && !self) {
+    boolean needsValidation = target(cfg).equals("validation");
+    if (!data.has("val") && needsValidation) {
       throw new InvalidConfigException(cfg.where("data.split") + ": influence needs validation rows; the split leaves none");
     }
     PartitionedRows train = PartitionedRows.of(SparkSessions.context(), data.partitions("train"), data.featureCount());
-    // self-influence needs no validation set: an empty one when the split has none
+    // self-influence and queries need no validation set: an empty one when the split has none
     RowSource validation = data.has("val") ? data.rows("val") : LocalRows.of(new LabeledRows(new Vector[0], new double[0],
         data.featureCount()));
     try {
@@ -126,13 +126,14 @@ public final class InfluenceSolve {
     double innerSeconds = (System.nanoTime() - t0) / 1e9;
     GlmLinearSystem system = problem.linearSystemAt(inner.x());
     t0 = System.nanoTime();
-    DenseCholesky factor = DenseCholesky.factor(system.denseA(), p);
+    DenseCholesky factor = factor(system);
     double solveSeconds = (System.nanoTime() - t0) / 1e9;
     log.printf(Locale.ROOT, "A (%d×%d) built in one pass and factored (%.2f s)%n", p, p, solveSeconds);
     return new Result(inner.x(), inner, null, Double.NaN, system, innerSeconds, solveSeconds, factor);
   }
 
-  private static NewtonCg.Result innerSolve(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
+  /** x* by Newton-CG from {@code x0} (zeros when null), logged. */
+  public static NewtonCg.Result innerSolve(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
     long t0 = System.nanoTime();
     NewtonCg.Result inner = NewtonCg.solve(problem, x0 == null ? new double[problem.p()] : x0.clone(),
         settings.innerTol(), settings.innerMaxIter());
@@ -140,6 +141,11 @@ public final class InfluenceSolve {
         inner.iterations(), inner.gradNorm(), inner.gradNorm() / inner.startNorm(), inner.converged() ? ""
             : " — NOT converged", (System.nanoTime() - t0) / 1e9);
     return inner;
+  }
+
+  /** A's Cholesky factor at the system's x (the dense A in one pass). */
+  public static DenseCholesky factor(GlmLinearSystem system) {
+    return DenseCholesky.factor(system.denseA(), system.p());
   }
 
   /** x* from {@code x0} (zeros when null), then s. */

@@ -10,6 +10,7 @@ import io.hypergrad.estimator.Estimators;
 import io.hypergrad.influence.InfluenceReport;
 import io.hypergrad.influence.InfluenceScores;
 import io.hypergrad.influence.InfluenceSolve;
+import io.hypergrad.influence.QueryInfluence;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.linalg.DenseCholesky;
 import io.hypergrad.model.GlmBilevelProblem;
@@ -21,19 +22,27 @@ import io.hypergrad.output.HistogramPlot;
 import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.plan.ExecutionPlan;
+import io.hypergrad.prep.table.RowPartition;
 import io.hypergrad.spark.PartitionedRows;
 import io.hypergrad.spark.SparkSessions;
 import io.hypergrad.task.GlmData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -63,7 +72,8 @@ public final class InfluenceJob {
       throw new InvalidConfigException(cfg.where("noise_top_fraction") + ": noise_top_fraction must be in (0, 1], got " + noiseTop);
     }
     boolean compareCg = cfg.getBoolean("compare_cg");
-    boolean self = InfluenceSolve.target(cfg).equals("self");
+    String target = InfluenceSolve.target(cfg);
+    boolean self = target.equals("self");
     EstimatorSpec spec = EstimatorGrid.single(cfg, iterations);
     String task = EstimateJob.taskName(cfg, options.conf());
 
@@ -83,6 +93,13 @@ public final class InfluenceJob {
           (System.nanoTime() - start) / 1e9);
 
       InfluenceSolve.Settings settings = InfluenceSolve.settings(cfg, spec);
+      if (target.equals("queries")) {
+        queries(cfg, spec, settings, rows, problem, out, task, start, log);
+        problem.release();
+        out.commit();
+        log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
+        return out.target();
+      }
       InfluenceSolve.Result solved;
       try {
         solved = self ? InfluenceSolve.runSelf(problem, null, settings, log) : InfluenceSolve.run(problem, null, settings, log);
@@ -205,4 +222,119 @@ public final class InfluenceJob {
     }
   }
 
+
+  /**
+   * {@code influence.target = queries}: every test row is a query; S = A⁻¹∇ℓ(queries) by exact or by
+   * cg in lockstep, then each query's top_k training rows each way, kept per partition and merged.
+   */
+  private static void queries(JobConfig cfg, EstimatorSpec spec, InfluenceSolve.Settings settings, GlmData rows,
+      GlmBilevelProblem problem, OutputDirectory out, String task, long start, PrintStream log) throws IOException {
+    if (!rows.has("test")) {
+      throw new InvalidConfigException(cfg.where("influence.target") + ": influence.target = queries explains the rows "
+          + "of the test split; the split leaves none (set data.split.test, or data.source.test_path)");
+    }
+    io.hypergrad.estimator.Method method = spec.method();
+    if (method != io.hypergrad.estimator.Method.EXACT && method != io.hypergrad.estimator.Method.CG) {
+      throw new InvalidConfigException(cfg.where("method") + ": influence.target = queries solves its right-hand sides "
+          + "by exact or cg (in lockstep, one pass an iteration for all of them); " + method.canonicalName()
+          + " for many vectors at once is not built");
+    }
+    JavaSparkContext jsc = SparkSessions.context();
+    double dataSeconds = (System.nanoTime() - start) / 1e9;
+    long t0 = System.nanoTime();
+    NewtonCg.Result inner = InfluenceSolve.innerSolve(problem, null, settings, log);
+    double innerSeconds = (System.nanoTime() - t0) / 1e9;
+    double[] x = inner.x();
+    // the queries are few (a test split): their rows come here, their gradients are p×m
+    List<Vector> qf = new ArrayList<>();
+    List<Double> qy = new ArrayList<>();
+    List<Long> qid = new ArrayList<>();
+    for (RowPartition part : rows.partitions("test").collect()) {
+      for (int i = 0; i < part.size(); i++) {
+        qf.add(part.rows().row(i));
+        qy.add(part.rows().label(i));
+        qid.add(part.id(i));
+      }
+    }
+    int m = qf.size();
+    int p = problem.p();
+    double[] g = QueryInfluence.queryGradients(problem.loss(), qf, qy, x);
+    t0 = System.nanoTime();
+    double[] sMatrix;
+    Map<String, Object> solve = new LinkedHashMap<>();
+    if (method == io.hypergrad.estimator.Method.EXACT) {
+      if (p > settings.exactMaxP()) {
+        throw new InvalidConfigException(cfg.where("exact_max_p") + ": exact needs a dense " + p + "×" + p + " Hessian, "
+            + "above the limit of p = " + settings.exactMaxP() + " (exact_max_p); use method = cg");
+      }
+      sMatrix = QueryInfluence.solveExact(InfluenceSolve.factor(problem.linearSystemAt(x)), g, m);
+      solve.put("method", "exact");
+    } else {
+      double tol = spec.params().get("tol") instanceof Number n ? n.doubleValue() : 1e-10;
+      io.hypergrad.estimator.LockstepConjugateGradient.Result cg = QueryInfluence.solveCg(problem, x, g, m, tol,
+          100 * p);
+      sMatrix = cg.x();
+      solve.put("method", "cg (lockstep)");
+      solve.put("passes", cg.iterations());
+      solve.put("worst_relative_residual", cg.worstResidual());
+    }
+    double solveSeconds = (System.nanoTime() - t0) / 1e9;
+    solve.put("seconds", solveSeconds);
+    log.printf(Locale.ROOT, "S = A⁻¹∇ℓ(queries) for %d queries by %s (%.2f s)%n", m, solve.get("method"), solveSeconds);
+
+    int topK = cfg.getPositiveInt("top_k");
+    t0 = System.nanoTime();
+    GlmLoss loss = problem.loss();
+    Broadcast<double[]> xb = jsc.broadcast(x);
+    Broadcast<double[]> sb = jsc.broadcast(sMatrix);
+    long n = problem.train().size();
+    List<List<QueryInfluence.Entry>> parts = rows.partitions("train").map(part -> QueryInfluence.top(part, loss,
+        xb.value(), sb.value(), m, n, topK)).collect();
+    List<QueryInfluence.Entry> top = QueryInfluence.merge(parts, m, topK);
+    double scoreSeconds = (System.nanoTime() - t0) / 1e9;
+    List<Row> outRows = new ArrayList<>(top.size());
+    int rank = 0;
+    int lastQuery = -1;
+    Boolean lastKind = null;
+    for (QueryInfluence.Entry e : top) {
+      rank = e.query() == lastQuery && Boolean.valueOf(e.harmful()).equals(lastKind) ? rank + 1 : 1;
+      lastQuery = e.query();
+      lastKind = e.harmful();
+      outRows.add(RowFactory.create(e.query(), qid.get(e.query()), e.harmful() ? "harmful" : "helpful", rank, e.id(),
+          e.score()));
+    }
+    StructType schema = new StructType().add("query_index", DataTypes.IntegerType, false)
+        .add("query_id", DataTypes.LongType, false).add("kind", DataTypes.StringType, false)
+        .add("rank", DataTypes.IntegerType, false).add("train_id", DataTypes.LongType, false)
+        .add("score", DataTypes.DoubleType, false);
+    SparkSessions.get().createDataFrame(outRows, schema).coalesce(1).write().parquet(out.path("scores").toString());
+    log.printf(Locale.ROOT, "scores: the top %d training rows each way for each of %d queries (%.2f s)%n", topK, m,
+        scoreSeconds);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("job", "influence");
+    summary.put("task", task);
+    summary.put("target", "queries");
+    summary.put("p", p);
+    summary.put("model", loss.name());
+    summary.put("hyper_model", problem.hyperModel().name());
+    summary.put("n_train", n);
+    summary.put("queries", m);
+    summary.put("top_k", topK);
+    summary.put("data", rows.summary());
+    summary.put("sign", "score = d loss(query) / d eps_i for training weight (1 + eps_i): > 0 harmful to the query, < 0 "
+        + "helpful; removing row i changes the query's loss by about -score");
+    summary.put("inner_steps", inner.iterations());
+    summary.put("inner_grad_norm", inner.gradNorm());
+    summary.put("solve", solve);
+    Map<String, Object> seconds = new LinkedHashMap<>();
+    seconds.put("data", dataSeconds);
+    seconds.put("inner", innerSeconds);
+    seconds.put("solve", solveSeconds);
+    seconds.put("scores", scoreSeconds);
+    summary.put("phase_seconds", seconds);
+    summary.put("seconds", (System.nanoTime() - start) / 1e9);
+    SummaryJson.mapper().writeValue(out.path("summary.json").toFile(), summary);
+    xb.destroy();
+    sb.destroy();
+  }
 }

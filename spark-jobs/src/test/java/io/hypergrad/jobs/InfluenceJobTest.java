@@ -53,6 +53,8 @@ class InfluenceJobTest {
   static Map<Long, Double> looDrop = new HashMap<>();
   /** ℓᵢ(x*₋ᵢ) − ℓᵢ(x*), by source id: how much removing row i raises its own loss, ≈ the self-influence. */
   static Map<Long, Double> looOwnRise = new HashMap<>();
+  /** x*₋ᵢ, by source id: the model retrained without row i. */
+  static Map<Long, double[]> looModel = new HashMap<>();
 
   @BeforeAll
   static void leaveOneOut() {
@@ -81,6 +83,7 @@ class InfluenceJobTest {
           LocalRows.of(new LabeledRows(f.toArray(new Vector[0]), y, data.featureCount())), problem.validation());
       NewtonCg.Result r = NewtonCg.solve(without, xStar, 1e-13, 100);
       looDrop.put(train.ids()[i], base - without.outerLoss(r.x()));
+      looModel.put(train.ids()[i], r.x());
       Vector own = train.features()[i];
       double label = train.labels()[i];
       looOwnRise.put(train.ids()[i], problem.loss().loss(own, label, r.x()) - problem.loss().loss(own, label, xStar));
@@ -203,6 +206,56 @@ class InfluenceJobTest {
     List<String> top = Files.readAllLines(dir.resolve("self").resolve("top.csv"));
     assertEquals("kind,rank,id,self_influence,label,loss", top.get(0));
     assertTrue(top.get(1).startsWith("highest,1,"), top.get(1));
+  }
+
+  @Test
+  void perQueryScoresMatchLeaveOneOutOnEachQuerysLoss() throws Exception {
+    List<String> queries = List.of("influence.target=queries", "data.split.test=20", "top_k=10");
+    List<String> exact = new ArrayList<>(queries);
+    exact.add("method=exact");
+    JsonNode summary = run("queries", exact);
+    assertEquals(20, summary.get("queries").asInt());
+    // the same config's test split, read in memory: query j is its row j
+    List<String> sets = new ArrayList<>(SMALL);
+    sets.add("data.split.test=20");
+    PreparedSplit test = DataPreparation.run(DataConfig.spec(JobConfig.load(CONF, sets,
+        io.hypergrad.config.ConfigKeys.Job.INFLUENCE.keys()))).split("test");
+    List<Row> rows = SparkSessions.get().read().parquet(dir.resolve("queries").resolve("scores").toString()).collectAsList();
+    assertEquals(20 * 2 * 10, rows.size());
+    Map<Long, Double> predicted = new HashMap<>();
+    Map<Long, Double> retrained = new HashMap<>();
+    long key = 0;
+    for (Row r : rows) {
+      int j = r.getInt(r.fieldIndex("query_index"));
+      assertEquals(test.ids()[j], r.getLong(r.fieldIndex("query_id")));
+      double[] without = looModel.get(r.getLong(r.fieldIndex("train_id")));
+      Vector a = test.features()[j];
+      double y = test.labels()[j];
+      // removing the row changes the query's loss by about −score
+      predicted.put(key, r.getDouble(r.fieldIndex("score")));
+      retrained.put(key, problem.loss().loss(a, y, xStar) - problem.loss().loss(a, y, without));
+      key++;
+    }
+    double corr = pearson(predicted, retrained);
+    System.out.printf("per-query scores (20 queries × top 10 each way) vs leave-one-out on each query's loss: Pearson %.4f%n",
+        corr);
+    assertTrue(corr >= 0.95, "Pearson with leave-one-out " + corr);
+
+    // the m right-hand sides by cg in lockstep give exact's rows and scores
+    List<String> cg = new ArrayList<>(queries);
+    cg.addAll(List.of("method=cg", "tol=1e-12"));
+    JsonNode cgSummary = run("queries-cg", cg);
+    assertTrue(cgSummary.get("solve").get("worst_relative_residual").asDouble() <= 1e-12, cgSummary.get("solve").toString());
+    List<Row> cgRows = SparkSessions.get().read().parquet(dir.resolve("queries-cg").resolve("scores").toString())
+        .orderBy("query_index", "kind", "rank").collectAsList();
+    List<Row> exactRows = SparkSessions.get().read().parquet(dir.resolve("queries").resolve("scores").toString())
+        .orderBy("query_index", "kind", "rank").collectAsList();
+    double worst = 0;
+    for (int i = 0; i < exactRows.size(); i++) {
+      double e = exactRows.get(i).getDouble(5);
+      worst = Math.max(worst, Math.abs(cgRows.get(i).getDouble(5) - e) / Math.abs(e));
+    }
+    assertTrue(worst < 1e-8, "cg vs exact, relative " + worst);
   }
 
   @Test
