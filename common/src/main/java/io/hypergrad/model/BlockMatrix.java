@@ -18,6 +18,24 @@ interface BlockMatrix extends Serializable {
   void axpy(int i, double a, double[] out, int offset);
 
   /** Margins of rows [from, from + len): M[i + c·len] = a_{from+i}ᵀx_c, len×K column-major; a dot per row and class. */
+  /**
+   * aᵢᵀv_j for rows from … from + len − 1 and the k vectors of V (F×k, column-major), len×k
+   * column-major: the margins of many vectors at once (a dense block does it in one dgemm; the
+   * margins of a fitted model keep {@link #margins}, whose order of sums the results depend on).
+   */
+  default double[] products(int from, int len, double[] vs, int k) {
+    return margins(from, len, vs, k);
+  }
+
+  /** out (F×k, column-major) += Σᵢ aᵢ·t[i + v·len] for each of k vectors: {@link #products}' transpose. */
+  default void accumulateMany(int from, int len, double[] t, int k, double[] out) {
+    double[] one = new double[len];
+    for (int v = 0; v < k; v++) {
+      System.arraycopy(t, v * len, one, 0, len);
+      accumulate(from, len, one, 1, out, v * features());
+    }
+  }
+
   default double[] margins(int from, int len, double[] x, int k) {
     double[] m = new double[len * k];
     for (int i = 0; i < len; i++) {

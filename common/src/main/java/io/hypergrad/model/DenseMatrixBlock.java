@@ -48,6 +48,20 @@ final class DenseMatrixBlock implements BlockMatrix {
     Blas.get().daxpy(f, a, data, i * f, 1, out, offset, 1);
   }
 
+  /** One dgemm: the chunk's rows (row-major, so Dᵀ to BLAS) times V. */
+  @Override
+  public double[] products(int from, int len, double[] vs, int k) {
+    double[] m = new double[len * k];
+    Blas.get().dgemm("T", "N", len, k, f, 1.0, data, from * f, f, vs, 0, f, 0.0, m, 0, len);
+    return m;
+  }
+
+  /** One dgemm: out += (the chunk's rows)ᵀ·T. */
+  @Override
+  public void accumulateMany(int from, int len, double[] t, int k, double[] out) {
+    Blas.get().dgemm("N", "N", f, k, len, 1.0, data, from * f, f, t, 0, len, 1.0, out, 0, f);
+  }
+
   /** One gemv for K = 1 (Dᵀ·x over the chunk). */
   @Override
   public double[] margins(int from, int len, double[] x, int k) {

@@ -85,6 +85,16 @@ public final class RowBlock implements Serializable {
     return matrix instanceof DenseMatrixBlock;
   }
 
+  /** aᵢᵀv_j for rows from … from + len − 1 and the k vectors of V (F×k): len×k column-major. */
+  public double[] products(int from, int len, double[] vs, int k) {
+    return matrix.products(from, len, vs, k);
+  }
+
+  /** Rows a chunk of the block's sums holds (so per-chunk buffers stay in cache). */
+  public int chunkRows() {
+    return matrix.chunkRows();
+  }
+
   /** aᵢᵀx_c for every row, n×K column-major (M[i + c·n]). */
   public double[] margins(double[] x, int k) {
     return matrix.margins(0, labels.length, x, k);
@@ -211,6 +221,10 @@ public final class RowBlock implements Serializable {
     int p = matrix.features();
     int chunk = matrix.chunkRows();
     double[] h = curvature(loss, x, weights, offset, divisor);
+    if (kv >= MANY_VECTORS) {
+      addHessianProductOfMany(h, vs, kv, out);
+      return;
+    }
     for (int from = 0; from < n; from += chunk) {
       int len = Math.min(chunk, n - from);
       double[] t = new double[len];
@@ -222,6 +236,25 @@ public final class RowBlock implements Serializable {
         }
         matrix.accumulate(from, len, t, 1, out, v * p);
       }
+    }
+  }
+
+  /** From this many vectors on, a product is two level-3 calls a chunk (the estimators' one or two keep their own). */
+  static final int MANY_VECTORS = 8;
+
+  /** Σᵢ hᵢ·aᵢaᵢᵀ·V for many vectors (queries): S = D·V and out += Dᵀ·(h ⊙ S), one dgemm each a chunk. */
+  private void addHessianProductOfMany(double[] h, double[] vs, int kv, double[] out) {
+    int n = labels.length;
+    int chunk = Math.max(1, Math.min(matrix.chunkRows(), (1 << 20) / kv));
+    for (int from = 0; from < n; from += chunk) {
+      int len = Math.min(chunk, n - from);
+      double[] s = matrix.products(from, len, vs, kv);
+      for (int v = 0; v < kv; v++) {
+        for (int i = 0; i < len; i++) {
+          s[i + v * len] *= h[from + i];
+        }
+      }
+      matrix.accumulateMany(from, len, s, kv, out);
     }
   }
 

@@ -223,6 +223,26 @@ class GlmBilevelProblemTest {
   }
 
   @Test
+  void manyVectorsAtOnceEqualTheProductsOneByOne() {
+    for (boolean sparse : new boolean[] {false, true}) {
+      for (GlmBilevelProblem prob : problems(sparse)) {
+        int p = prob.p();
+        int kv = 12; // at least RowBlock.MANY_VECTORS: the level-3 path for dense rows
+        double[] x = TestData.gaussian(p, 61, 0.5);
+        double[] vs = TestData.gaussian(p * kv, 62, 1);
+        double[] many = new double[p * kv];
+        prob.innerHessianProduct(x, null, vs, kv, many);
+        double[] one = new double[p];
+        for (int v = 0; v < kv; v++) {
+          prob.innerHessianProduct(x, null, java.util.Arrays.copyOfRange(vs, v * p, (v + 1) * p), 1, one);
+          assertTrue(FiniteDifferences.relativeDifference(java.util.Arrays.copyOfRange(many, v * p, (v + 1) * p), one)
+              < 1e-13, name(prob) + (sparse ? " (sparse)" : "") + ": vector " + v);
+        }
+      }
+    }
+  }
+
+  @Test
   void sampledProductsAreUnbiasedAndFused() {
     for (GlmBilevelProblem prob : problems(false)) {
       int p = prob.p();

@@ -4,7 +4,6 @@ import io.hypergrad.estimator.LockstepConjugateGradient;
 import io.hypergrad.linalg.DenseCholesky;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLoss;
-import io.hypergrad.model.Rows;
 import io.hypergrad.prep.table.RowPartition;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -72,9 +71,12 @@ public final class QueryInfluence {
         maxIter);
   }
 
-  /** One partition's top k per query each way. */
+  /**
+   * One partition's top k per query each way. The rows' products with every query's solution come
+   * a chunk of rows at a time in one dgemm (dense rows); a score enters a query's selection only
+   * when it beats the weakest kept one.
+   */
   public static List<Entry> top(RowPartition part, GlmLoss loss, double[] x, double[] s, int m, long n, int k) {
-    int p = x.length;
     int outputs = loss.outputs();
     List<PriorityQueue<Entry>> harmful = new ArrayList<>(m);
     List<PriorityQueue<Entry>> helpful = new ArrayList<>(m);
@@ -84,22 +86,28 @@ public final class QueryInfluence {
       helpful.add(new PriorityQueue<>(k + 1, STRONGER.reversed()));
     }
     double[] r = new double[outputs];
-    for (int i = 0; i < part.size(); i++) {
-      Vector a = part.rows().row(i);
-      loss.residual(a, part.rows().label(i), x, r);
-      double c = part.rows().instanceWeight(i);
-      int f = a.size();
-      long id = part.id(i);
-      for (int j = 0; j < m; j++) {
-        double dot = 0;
-        for (int o = 0; o < outputs; o++) {
-          if (r[o] != 0) {
-            dot += r[o] * Rows.dot(a, s, j * p + o * f);
+    int size = part.size();
+    int chunk = Math.max(1, Math.min(part.rows().block().chunkRows(), (1 << 20) / Math.max(1, m * outputs)));
+    for (int from = 0; from < size; from += chunk) {
+      int len = Math.min(chunk, size - from);
+      // M[i + (j·K + c)·len] = aᵢᵀ(S_j)_c: S's m·K blocks of F are the vectors
+      double[] products = part.rows().block().products(from, len, s, m * outputs);
+      for (int i = 0; i < len; i++) {
+        int row = from + i;
+        loss.residual(part.rows().row(row), part.rows().label(row), x, r);
+        double c = part.rows().instanceWeight(row);
+        long id = part.id(row);
+        for (int j = 0; j < m; j++) {
+          double dot = 0;
+          for (int o = 0; o < outputs; o++) {
+            if (r[o] != 0) {
+              dot += r[o] * products[i + (j * outputs + o) * len];
+            }
           }
+          double score = part.weighted() ? -(c * dot) / n : -dot / n;
+          offer(harmful.get(j), j, true, score, id, k);
+          offer(helpful.get(j), j, false, score, id, k);
         }
-        double score = part.weighted() ? -(c * dot) / n : -dot / n;
-        offer(harmful.get(j), new Entry(j, true, score, id), k);
-        offer(helpful.get(j), new Entry(j, false, score, id), k);
       }
     }
     List<Entry> out = new ArrayList<>();
@@ -110,8 +118,15 @@ public final class QueryInfluence {
     return out;
   }
 
-  private static void offer(PriorityQueue<Entry> heap, Entry e, int k) {
-    heap.add(e);
+  private static void offer(PriorityQueue<Entry> heap, int query, boolean harmful, double score, long id, int k) {
+    if (heap.size() == k) {
+      Entry weakest = heap.peek();
+      // most rows are weaker than the weakest kept: no entry is made for them
+      if (harmful ? score < weakest.score() : score > weakest.score()) {
+        return;
+      }
+    }
+    heap.add(new Entry(query, harmful, score, id));
     if (heap.size() > k) {
       heap.poll();
     }

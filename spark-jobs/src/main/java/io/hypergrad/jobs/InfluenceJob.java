@@ -229,9 +229,20 @@ public final class InfluenceJob {
    */
   private static void queries(JobConfig cfg, EstimatorSpec spec, InfluenceSolve.Settings settings, GlmData rows,
       GlmBilevelProblem problem, OutputDirectory out, String task, long start, PrintStream log) throws IOException {
-    if (!rows.has("test")) {
+    String querySplit = cfg.getString("influence.query_split");
+    if (!List.of("test", "val").contains(querySplit)) {
+      throw new InvalidConfigException(cfg.where("influence.query_split") + ": influence.query_split must be test or val, "
+          + "got '" + querySplit + "'");
+    }
+    if (!rows.has(querySplit)) {
       throw new InvalidConfigException(cfg.where("influence.target") + ": influence.target = queries explains the rows "
-          + "of the test split; the split leaves none (set data.split.test, or data.source.test_path)");
+          + "of the " + querySplit + " split; the split leaves none (set data.split." + querySplit + ", or "
+          + "influence.query_split)");
+    }
+    int maxQueries = cfg.getInt("influence.max_queries");
+    if (maxQueries < 0) {
+      throw new InvalidConfigException(cfg.where("influence.max_queries") + ": influence.max_queries must be ≥ 0 (0: every "
+          + "row of the split), got " + maxQueries);
     }
     io.hypergrad.estimator.Method method = spec.method();
     if (method != io.hypergrad.estimator.Method.EXACT && method != io.hypergrad.estimator.Method.CG) {
@@ -249,8 +260,11 @@ public final class InfluenceJob {
     List<Vector> qf = new ArrayList<>();
     List<Double> qy = new ArrayList<>();
     List<Long> qid = new ArrayList<>();
-    for (RowPartition part : rows.partitions("test").collect()) {
-      for (int i = 0; i < part.size(); i++) {
+    // partition by partition, only as far as the queries asked for reach
+    java.util.Iterator<RowPartition> queryParts = rows.partitions(querySplit).toLocalIterator();
+    while (queryParts.hasNext() && (maxQueries == 0 || qf.size() < maxQueries)) {
+      RowPartition part = queryParts.next();
+      for (int i = 0; i < part.size() && (maxQueries == 0 || qf.size() < maxQueries); i++) {
         qf.add(part.rows().row(i));
         qy.add(part.rows().label(i));
         qid.add(part.id(i));
