@@ -115,6 +115,22 @@ class HypergradientTunerTest {
   }
 
   @Test
+  void theEstimatorsSaveAndLoadWithTheirParams() throws Exception {
+    HypergradientTuner tuner = new HypergradientTuner().setValidationIndicatorCol("is_val").setHyperModel("biased-reg")
+        .setOuterLr(3.5).setMethodParams("alpha = 0.9").setCheckpointDir("/tmp/somewhere");
+    tuner.write().save(dir.resolve("tuner").toString());
+    HypergradientTuner loadedTuner = HypergradientTuner.load(dir.resolve("tuner").toString());
+    assertEquals(tuner.uid(), loadedTuner.uid());
+    assertEquals(tuner.extractParamMap().toString(), loadedTuner.extractParamMap().toString());
+    InfluenceFunction influence = new InfluenceFunction().setValidationIndicatorCol("is_val").setRegParam(0.3)
+        .setMethod("sid").setFitIntercept(false);
+    influence.write().save(dir.resolve("influence").toString());
+    InfluenceFunction loadedInfluence = InfluenceFunction.load(dir.resolve("influence").toString());
+    assertEquals(influence.extractParamMap().toString(), loadedInfluence.extractParamMap().toString());
+    assertEquals(0.3, (Double) loadedInfluence.getOrDefault(loadedInfluence.regParam()));
+  }
+
+  @Test
   void badParamsFailBeforeAnySparkJob() {
     Dataset<Row> empty = SparkSessions.get().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
         .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType()).add("label", "double")
