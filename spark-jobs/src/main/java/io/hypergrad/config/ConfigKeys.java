@@ -31,7 +31,7 @@ public final class ConfigKeys {
     DATA_TABLE(key("data.source.format", null), key("data.source.path", null), key("data.source.paths", null),
         key("data.source.table", null), key("data.source.validation_path", null), key("data.source.test_path", null), key("data.source.label", null), key("data.source.features", null),
         key("data.source.exclude", null), key("data.source.categorical", null), key("data.source.encoding", "onehot"),
-        key("data.source.id", null), key("data.source.weight", null), key("data.source.header", true), key("data.source.separator", ","),
+        key("data.source.id", null), key("data.source.weight", null), key("data.source.group", null), key("data.source.header", true), key("data.source.separator", ","),
         key("data.source.schema", null), key("data.source.num_features", 0), key("data.source.options", null),
         key("data.on_bad_row", "fail")),
     DATA_PREPARED(key("data.prepared", null)),

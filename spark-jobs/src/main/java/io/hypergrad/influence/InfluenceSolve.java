@@ -63,7 +63,7 @@ public final class InfluenceSolve {
       double innerSeconds, double solveSeconds, DenseCholesky hessian) {}
 
   /** The influence targets: the validation loss (s = A⁻¹∇f), or each row's own loss (A's Cholesky factor). */
-  public static final java.util.List<String> TARGETS = java.util.List.of("validation", "self", "queries");
+  public static final java.util.List<String> TARGETS = java.util.List.of("validation", "self", "queries", "groups");
 
   /** The config's {@code influence.target}, checked. */
   public static String target(JobConfig cfg) {
@@ -87,7 +87,7 @@ public final class InfluenceSolve {
       throw new InvalidConfigException(cfg.where("problem.hyper_model") + ": influence scores every training row's weight "
           + "itself; use a regulariser (l2, l2-per-feature or biased-reg), not " + hyper.name());
     }
-    boolean needsValidation = target(cfg).equals("validation");
+    boolean needsValidation = target(cfg).equals("validation") || target(cfg).equals("groups");
     if (!data.has("val") && needsValidation) {
       throw new InvalidConfigException(cfg.where("data.split") + ": influence needs validation rows; the split leaves none");
     }

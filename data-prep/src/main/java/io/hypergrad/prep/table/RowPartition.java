@@ -18,6 +18,8 @@ public final class RowPartition implements Serializable {
   private final LocalRows rows;
   private final long[] ids;
   private final double[] cleanLabels;
+  // each row's group (the group column's index or number), or null
+  private final double[] groups;
 
   public RowPartition(int start, Vector[] features, double[] labels) {
     this(start, features, labels, null, null);
@@ -30,20 +32,37 @@ public final class RowPartition implements Serializable {
 
   /** With each row's instance weight, source id and clean label (any may be null). */
   public RowPartition(int start, Vector[] features, double[] labels, double[] weights, long[] ids, double[] cleanLabels) {
+    this(start, features, labels, weights, ids, cleanLabels, null);
+  }
+
+  /** With each row's instance weight, source id, clean label and group (any may be null). */
+  public RowPartition(int start, Vector[] features, double[] labels, double[] weights, long[] ids, double[] cleanLabels,
+      double[] groups) {
     this.rows = LocalRows.range(start, features, labels, weights);
     this.ids = ids == null ? null : ids.clone();
     this.cleanLabels = cleanLabels == null ? null : cleanLabels.clone();
+    this.groups = groups == null ? null : groups.clone();
   }
 
-  private RowPartition(LocalRows rows, long[] ids, double[] cleanLabels) {
+  private RowPartition(LocalRows rows, long[] ids, double[] cleanLabels, double[] groups) {
     this.rows = rows;
     this.ids = ids;
     this.cleanLabels = cleanLabels;
+    this.groups = groups;
+  }
+
+  /** Row {@code local}'s group, or NaN without a group column. */
+  public double group(int local) {
+    return groups == null ? Double.NaN : groups[local];
+  }
+
+  public boolean hasGroups() {
+    return groups != null;
   }
 
   /** The same rows (the features shared) with their instance weights times {@code factor}. */
   public RowPartition withWeightsScaled(double factor) {
-    return new RowPartition(rows.withWeightsScaled(factor), ids, cleanLabels);
+    return new RowPartition(rows.withWeightsScaled(factor), ids, cleanLabels, groups);
   }
 
   /** The same rows, each with a constant 1 appended (an intercept's feature), in a block of their own. */
@@ -55,7 +74,7 @@ public final class RowPartition implements Serializable {
       f[i] = Intercept.augment(rows.row(i));
       y[i] = rows.label(i);
     }
-    return new RowPartition(LocalRows.range(rows.start(), f, y, rows.block().instanceWeights()), ids, cleanLabels);
+    return new RowPartition(LocalRows.range(rows.start(), f, y, rows.block().instanceWeights()), ids, cleanLabels, groups);
   }
 
   /** Whether the rows carry instance weights. */
@@ -75,7 +94,7 @@ public final class RowPartition implements Serializable {
         moved[i] = ids[i] + idOffset;
       }
     }
-    return new RowPartition(rows.startingAt(start), moved, cleanLabels);
+    return new RowPartition(rows.startingAt(start), moved, cleanLabels, groups);
   }
 
   public LocalRows rows() {

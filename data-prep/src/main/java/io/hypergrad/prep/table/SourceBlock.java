@@ -25,6 +25,7 @@ final class SourceBlock implements Serializable {
   final long[] ids;
   final double[] clean;
   final double[] weights;
+  final double[] groups;
   final byte[] split;
   final Summary summary;
   /** Direct mode: each split's rows already as a partition (numbered from 0, ids local); else null. */
@@ -63,8 +64,9 @@ final class SourceBlock implements Serializable {
     }
   }
 
-  private SourceBlock(Vector[] features, double[] labels, long[] ids, double[] clean, double[] weights, byte[] split,
-      Summary summary, RowPartition[] direct) {
+  private SourceBlock(Vector[] features, double[] labels, long[] ids, double[] clean, double[] weights, double[] groups,
+      byte[] split, Summary summary, RowPartition[] direct) {
+    this.groups = groups;
     this.direct = direct;
     this.features = features;
     this.labels = labels;
@@ -85,12 +87,13 @@ final class SourceBlock implements Serializable {
    * ({@code drop}); a good row is kept with its split when the rule decides it row by row.
    */
   static SourceBlock read(int partition, Iterator<Row> rows, boolean fail, boolean withId, boolean withSplit,
-      boolean withWeight, boolean withClean, SplitRule rule, String vectorColumn, boolean direct) {
+      boolean withWeight, boolean withGroup, boolean withClean, SplitRule rule, String vectorColumn, boolean direct) {
     List<Vector> f = new ArrayList<>();
     double[] y = new double[16];
     long[] id = withId ? new long[16] : null;
     double[] clean = withClean ? new double[16] : null;
     double[] weight = withWeight ? new double[16] : null;
+    double[] group = withGroup ? new double[16] : null;
     byte[] split = new byte[16];
     long[] perSplit = new long[5];
     double[] weightPerSplit = new double[5];
@@ -125,6 +128,7 @@ final class SourceBlock implements Serializable {
         id = id == null ? null : java.util.Arrays.copyOf(id, 2 * k);
         clean = clean == null ? null : java.util.Arrays.copyOf(clean, 2 * k);
         weight = weight == null ? null : java.util.Arrays.copyOf(weight, 2 * k);
+        group = group == null ? null : java.util.Arrays.copyOf(group, 2 * k);
       }
       double label = r.getDouble(2);
       f.add(v);
@@ -145,6 +149,9 @@ final class SourceBlock implements Serializable {
       if (withWeight) {
         weight[k] = r.getDouble(col++);
         weightPerSplit[s] += weight[k];
+      }
+      if (withGroup) {
+        group[k] = r.getDouble(col++);
       }
       if (withClean) {
         clean[k] = r.getDouble(col);
@@ -170,6 +177,7 @@ final class SourceBlock implements Serializable {
         long[] ids = new long[m];
         double[] cs = clean == null ? null : new double[m];
         double[] ws = weight == null ? null : new double[m];
+        double[] gs = group == null ? null : new double[m];
         int at = 0;
         for (int i = 0; i < n; i++) {
           if (split[i] == s) {
@@ -182,16 +190,20 @@ final class SourceBlock implements Serializable {
             if (ws != null) {
               ws[at] = weight[i];
             }
+            if (gs != null) {
+              gs[at] = group[i];
+            }
             at++;
           }
         }
-        parts[s] = new RowPartition(0, fs.toArray(Vector[]::new), ys, ws, ids, cs);
+        parts[s] = new RowPartition(0, fs.toArray(Vector[]::new), ys, ws, ids, cs, gs);
       }
-      return new SourceBlock(null, null, null, null, null, null, summary, parts);
+      return new SourceBlock(null, null, null, null, null, null, null, summary, parts);
     }
     return new SourceBlock(f.toArray(Vector[]::new), java.util.Arrays.copyOf(y, n), id == null ? null
         : java.util.Arrays.copyOf(id, n), clean == null ? null : java.util.Arrays.copyOf(clean, n),
-        weight == null ? null : java.util.Arrays.copyOf(weight, n), java.util.Arrays.copyOf(split, n), summary, null);
+        weight == null ? null : java.util.Arrays.copyOf(weight, n), group == null ? null : java.util.Arrays.copyOf(group, n),
+        java.util.Arrays.copyOf(split, n), summary, null);
   }
 
   /**

@@ -37,6 +37,8 @@ final class TableColumns {
   static final String ID = "_id";
   static final String SPLIT = "_split";
   static final String WEIGHT = "_weight";
+  static final String GROUP = "_group";
+  private static final String GROUP_INDEX = "_group_index";
   static final String CLEAN = "_clean";
 
   private final TableSpec spec;
@@ -60,8 +62,13 @@ final class TableColumns {
     String where = TableReader.describe(spec);
     List<String> names = List.of(schema.fieldNames());
     String splitColumn = rule.method().equals("column") ? rule.column() : null;
-    for (String c : nonNull(spec.label(), spec.id(), splitColumn, spec.cleanLabel(), spec.weight())) {
+    for (String c : nonNull(spec.label(), spec.id(), splitColumn, spec.cleanLabel(), spec.weight(), spec.group())) {
       require(names, c, where);
+    }
+    if (spec.group() != null && !integral(schema.apply(spec.group()).dataType())
+        && !schema.apply(spec.group()).dataType().equals(DataTypes.StringType)) {
+      throw new IllegalArgumentException(where + ": group column '" + spec.group() + "' is "
+          + schema.apply(spec.group()).dataType().simpleString() + "; expected strings or integers");
     }
     DataType labelType = schema.apply(spec.label()).dataType();
     boolean labelIsString = labelType.equals(DataTypes.StringType);
@@ -81,7 +88,7 @@ final class TableColumns {
     if (features.isEmpty()) {
       for (String c : names) {
         if (!c.equals(TableReader.FILE) && !c.equals(TableReader.BAD_READ)
-            && !nonNull(spec.label(), spec.id(), splitColumn, spec.cleanLabel(), spec.weight()).contains(c)
+            && !nonNull(spec.label(), spec.id(), splitColumn, spec.cleanLabel(), spec.weight(), spec.group()).contains(c)
             && !spec.exclude().contains(c)) {
           features.add(c);
         }
@@ -139,6 +146,9 @@ final class TableColumns {
     if (spec.id() != null) {
       checks.add(functions.when(functions.col(spec.id()).isNull(), functions.lit(spec.id() + ": missing")));
     }
+    if (spec.group() != null) {
+      checks.add(functions.when(functions.col(spec.group()).isNull(), functions.lit(spec.group() + ": missing")));
+    }
     if (spec.weight() != null) {
       checks.addAll(checks(spec.weight(), schema.apply(spec.weight()).dataType()));
       Column w = functions.col(spec.weight()).cast(DataTypes.DoubleType);
@@ -163,8 +173,16 @@ final class TableColumns {
     return out;
   }
 
-  /** The MLlib stages fitted on the good rows, and what they learnt (the categories of each string column). */
-  record Assembly(PipelineModel model, List<String> featureNames, Map<String, List<String>> encodings) {}
+  /**
+   * The MLlib stages fitted on the good rows, and what they learnt (the categories of each string
+   * column; a string group column's names in index order, or null).
+   */
+  record Assembly(PipelineModel model, List<String> featureNames, Map<String, List<String>> encodings,
+      List<String> groupNames) {}
+
+  private boolean stringGroup() {
+    return spec.group() != null && schema.apply(spec.group()).dataType().equals(DataTypes.StringType);
+  }
 
   Assembly fit(Dataset<Row> good) {
     List<PipelineStage> stages = new ArrayList<>();
@@ -201,13 +219,22 @@ final class TableColumns {
       stages.add(new StringIndexer().setInputCol(spec.label()).setOutputCol(LABEL).setStringOrderType("alphabetAsc")
           .setHandleInvalid("keep"));
     }
+    if (stringGroup()) {
+      stages.add(new StringIndexer().setInputCol(spec.group()).setOutputCol(GROUP_INDEX).setStringOrderType("alphabetAsc")
+          .setHandleInvalid("keep"));
+    }
     PipelineModel model = new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(good);
     Map<String, List<String>> encodings = new LinkedHashMap<>();
+    List<String> groupNames = null;
     for (Transformer t : model.stages()) {
       if (t instanceof StringIndexerModel m) {
         String[] in = m.isSet(m.inputCols()) ? m.getInputCols() : new String[] {m.getInputCol()};
         for (int k = 0; k < in.length; k++) {
-          encodings.put(in[k], List.of(m.labelsArray()[k]));
+          if (stringGroup() && m.isSet(m.outputCol()) && m.getOutputCol().equals(GROUP_INDEX)) {
+            groupNames = List.of(m.labelsArray()[k]);
+          } else {
+            encodings.put(in[k], List.of(m.labelsArray()[k]));
+          }
         }
       }
     }
@@ -221,7 +248,7 @@ final class TableColumns {
         names.add(c);
       }
     }
-    return new Assembly(model, names, encodings);
+    return new Assembly(model, names, encodings, groupNames);
   }
 
   /**
@@ -245,6 +272,10 @@ final class TableColumns {
     if (spec.weight() != null) {
       cols.add(functions.col(spec.weight()).cast(DataTypes.DoubleType).as(WEIGHT));
     }
+    if (spec.group() != null) {
+      cols.add((stringGroup() ? functions.col(GROUP_INDEX) : functions.col(spec.group()).cast(DataTypes.DoubleType))
+          .as(GROUP));
+    }
     if (spec.cleanLabel() != null) {
       cols.add(functions.col(spec.cleanLabel()).cast(DataTypes.DoubleType).as(CLEAN));
     }
@@ -257,6 +288,10 @@ final class TableColumns {
 
   boolean hasSplitColumn() {
     return splitColumn != null;
+  }
+
+  boolean hasGroup() {
+    return spec.group() != null;
   }
 
   boolean hasWeight() {

@@ -79,6 +79,7 @@ public final class TableIngest {
     boolean withId = cols.hasId();
     boolean withSplit = cols.hasSplitColumn();
     boolean withWeight = cols.hasWeight();
+    boolean withGroup = cols.hasGroup();
     boolean withClean = cols.hasCleanLabel();
     String vectorColumn = cols.vectorColumn();
     JavaRDD<Row> rows = standard.javaRDD();
@@ -87,7 +88,8 @@ public final class TableIngest {
     boolean direct = !rule.method().equals("permutation") && settings.scaler().equals("none")
         && settings.noiseFraction() == 0 && rows.getNumPartitions() >= settings.partitions();
     JavaRDD<SourceBlock> blocks = rows.mapPartitionsWithIndex((k, it) -> List.of(
-        SourceBlock.read(k, it, fail, withId, withSplit, withWeight, withClean, rule, vectorColumn, direct)).iterator(),
+        SourceBlock.read(k, it, fail, withId, withSplit, withWeight, withGroup, withClean, rule, vectorColumn, direct))
+        .iterator(),
         true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -200,7 +202,7 @@ public final class TableIngest {
     int partitions = settings.partitions();
     Map<String, JavaRDD<RowPartition>> splits = new LinkedHashMap<>();
     Build build = new Build(parentStart, membership, draws, scaler, cols.vectorColumn() != null, !cols.hasId(),
-        cols.hasCleanLabel(), weightFactor);
+        cols.hasCleanLabel(), weightFactor, cols.hasGroup());
     for (byte s = 0; s < 3; s++) {
       if (splitCounts[s] == 0) {
         continue;
@@ -247,6 +249,14 @@ public final class TableIngest {
       }
       w.put(settings.weightsAsGiven() ? "sums" : "sums_as_read", sums);
       meta.put("weights", w);
+    }
+    if (cols.hasGroup()) {
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("column", spec.group());
+      if (assembly.groupNames() != null) {
+        g.put("names", assembly.groupNames());
+      }
+      meta.put("groups", g);
     }
     if (!assembly.encodings().isEmpty()) {
       meta.put("categorical_encodings", assembly.encodings());
@@ -301,7 +311,7 @@ public final class TableIngest {
 
   /** How a source block's rows of one split become a partition's rows. */
   private record Build(long[] parentStart, Broadcast<byte[]> membership, Broadcast<int[]> draws, Scaler scaler,
-      boolean fromVectorColumn, boolean numberIds, boolean cleanColumn, double[] weightFactor)
+      boolean fromVectorColumn, boolean numberIds, boolean cleanColumn, double[] weightFactor, boolean withGroups)
       implements java.io.Serializable {
 
     /** Whether the split's rows carry clean labels: the table's own, or the labels before noise. */
@@ -327,7 +337,8 @@ public final class TableIngest {
           }
         }
         f.add(SourceBlock.storage(scaler.apply(b.features[i]), fromVectorColumn, b.summary));
-        rest.add(new double[] {y, b.ids != null ? b.ids[i] : number, clean, b.weights != null ? b.weights[i] : 1});
+        rest.add(new double[] {y, b.ids != null ? b.ids[i] : number, clean, b.weights != null ? b.weights[i] : 1,
+            b.groups != null ? b.groups[i] : Double.NaN});
       }
     }
 
@@ -338,6 +349,7 @@ public final class TableIngest {
       long[] ids = new long[n];
       double[] clean = withClean ? new double[n] : null;
       double[] weights = weightFactor != null ? new double[n] : null;
+      double[] groups = withGroups ? new double[n] : null;
       for (int i = 0; i < n; i++) {
         double[] r = rest.get(i);
         y[i] = r[0];
@@ -348,8 +360,11 @@ public final class TableIngest {
         if (weights != null) {
           weights[i] = r[3] * weightFactor[split];
         }
+        if (groups != null) {
+          groups[i] = r[4];
+        }
       }
-      return new RowPartition(start, f.toArray(Vector[]::new), y, weights, ids, clean);
+      return new RowPartition(start, f.toArray(Vector[]::new), y, weights, ids, clean, groups);
     }
 
     /** A direct block's rows numbered from {@code start}, their weights brought to the split's mean. */

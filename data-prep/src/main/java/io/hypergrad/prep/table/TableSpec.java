@@ -22,14 +22,16 @@ import java.util.Map;
  *                    the row's number in reading order
  * @param weight      a numeric column of instance weights (finite, ≥ 0; each split's brought to mean
  *                    1, as MLlib's weightCol divides by the weight sum); null: every row weighs 1
+ * @param group       a column naming each row's group (strings, indexed in sorted order, or integers)
+ *                    for group influence; null: none
  * @param cleanLabel  a column kept beside the label (a prepare output's clean_label); null: none
  * @param options     the reader's options (csv: header, sep, nullValue, …), passed through
  * @param schema      a DDL schema for csv/json (saves the inference pass); null: inferred
  * @param onBadRow    fail (stop at the first bad row, naming file, row and field) or drop (count it per reason)
  */
 public record TableSpec(String format, List<String> paths, String table, String label, List<String> features,
-    List<String> exclude, List<String> categorical, String encoding, String id, String weight, String cleanLabel,
-    Map<String, String> options, String schema, String onBadRow) {
+    List<String> exclude, List<String> categorical, String encoding, String id, String weight, String group,
+    String cleanLabel, Map<String, String> options, String schema, String onBadRow) {
 
   public static final List<String> FORMATS = List.of("parquet", "orc", "csv", "json", "libsvm", "table", "adult",
       "california", "idx");
@@ -63,6 +65,14 @@ public record TableSpec(String format, List<String> paths, String table, String 
     if (label == null || label.isBlank()) {
       throw new IllegalArgumentException("the source needs its label column");
     }
+  }
+
+  /** A table without a group column. */
+  public TableSpec(String format, List<String> paths, String table, String label, List<String> features,
+      List<String> exclude, List<String> categorical, String encoding, String id, String weight, String cleanLabel,
+      Map<String, String> options, String schema, String onBadRow) {
+    this(format, paths, table, label, features, exclude, categorical, encoding, id, weight, null, cleanLabel, options,
+        schema, onBadRow);
   }
 
   /** A table whose rows each weigh 1. */
@@ -115,8 +125,8 @@ public record TableSpec(String format, List<String> paths, String table, String 
 
   /** The same table spec over other files (a split read from a table of its own). */
   public TableSpec withPaths(List<String> otherPaths) {
-    return new TableSpec(format, otherPaths, null, label, features, exclude, categorical, encoding, id, weight, cleanLabel,
-        options, schema, onBadRow);
+    return new TableSpec(format, otherPaths, null, label, features, exclude, categorical, encoding, id, weight, group,
+        cleanLabel, options, schema, onBadRow);
   }
 
   public boolean fromFiles() {
