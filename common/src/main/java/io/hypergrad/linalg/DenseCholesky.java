@@ -44,6 +44,19 @@ public final class DenseCholesky implements java.io.Serializable {
     return n;
   }
 
+  /** The factor's storage (n×n, column-major; L in the lower triangle), to save it. */
+  public double[] storage() {
+    return factor.clone();
+  }
+
+  /** A factor saved by {@link #storage}. */
+  public static DenseCholesky ofStorage(double[] storage, int n) {
+    if (storage.length != (long) n * n) {
+      throw new IllegalArgumentException("a factor of " + n + "×" + n + " has " + n * n + " entries, got " + storage.length);
+    }
+    return new DenseCholesky(n, storage.clone());
+  }
+
   /** bᵀA⁻¹b = ‖L⁻¹b‖²: one triangular solve (BLAS dtrsv), b not modified. */
   public double inverseQuadraticForm(double[] b) {
     if (b.length != n) {

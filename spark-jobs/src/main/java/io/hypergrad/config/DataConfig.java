@@ -71,7 +71,8 @@ public final class DataConfig {
             list(cfg, "data.source.features"), list(cfg, "data.source.exclude"),
             cfg.has("data.source.categorical") ? list(cfg, "data.source.categorical") : adult.categorical(),
             cfg.getString("data.source.encoding", adult.encoding()), cfg.getString("data.source.id", null),
-            cfg.getString("data.source.weight", null), cfg.getString("data.source.group", null), null, Map.of(), null, cfg.getString("data.on_bad_row", adult.onBadRow()));
+            cfg.getString("data.source.weight", null), cfg.getString("data.source.group", null), null, Map.of(), null,
+            cfg.getString("data.on_bad_row", adult.onBadRow()));
       }
       if (format.equals("california") || format.equals("idx")) {
         // the in-memory reader's rows unless the config names other columns
@@ -79,14 +80,14 @@ public final class DataConfig {
             : TableSpec.california(paths, list(cfg, "data.source.features"));
         return new TableSpec(format, paths, null, cfg.getString("data.source.label", paper.label()), paper.features(),
             list(cfg, "data.source.exclude"), list(cfg, "data.source.categorical"), paper.encoding(),
-            cfg.getString("data.source.id", null), cfg.getString("data.source.weight", null), cfg.getString("data.source.group", null), null, Map.of(), null,
-            cfg.getString("data.on_bad_row", paper.onBadRow()));
+            cfg.getString("data.source.id", null), cfg.getString("data.source.weight", null),
+            cfg.getString("data.source.group", null), null, Map.of(), null, cfg.getString("data.on_bad_row", paper.onBadRow()));
       }
       return new TableSpec(format, paths, cfg.getString("data.source.table", null),
           cfg.getString("data.source.label", null), list(cfg, "data.source.features"), list(cfg, "data.source.exclude"),
           list(cfg, "data.source.categorical"), cfg.getString("data.source.encoding"), cfg.getString("data.source.id", null),
-          cfg.getString("data.source.weight", null), cfg.getString("data.source.group", null), null, options, cfg.getString("data.source.schema", null),
-          cfg.getString("data.on_bad_row"));
+          cfg.getString("data.source.weight", null), cfg.getString("data.source.group", null), null, options,
+          cfg.getString("data.source.schema", null), cfg.getString("data.on_bad_row"));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(cfg.where("data.source") + ": " + e.getMessage(), e);
     }

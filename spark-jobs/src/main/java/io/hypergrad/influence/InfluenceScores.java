@@ -170,6 +170,18 @@ public record InfluenceScores(long[] ids, double[] influence, double[] labels, d
     return new double[] {c != 1.0 ? -(c * dot) / n : -dot / n, loss.loss(a, y, x)};
   }
 
+  /**
+   * One row's self-influence (c/n)·∇ℓᵀA⁻¹∇ℓ for the factor of A at x — the arithmetic of {@link #of}
+   * with {@link #selfQuadratic}, so a row scored alone gets the job's number bit for bit.
+   */
+  public static double selfScore(GlmLoss loss, Vector a, double y, double c, double[] x,
+      io.hypergrad.linalg.DenseCholesky factor, long n) {
+    double[] r = new double[loss.outputs()];
+    loss.residual(a, y, x, r);
+    double q = selfQuadratic(factor).of(r, a);
+    return c != 1.0 ? 1.0 * (c * q) / n : 1.0 * q / n;
+  }
+
   /** ∇ℓᵢ·s = Σ_c rᵢ_c·(aᵢᵀs_c), row by row. */
   private static double gradientDot(double[] r, Vector a, double[] s) {
     int f = a.size();

@@ -38,6 +38,19 @@ public interface InfluenceColumns extends Params {
     return columns().lossCol;
   }
 
+  default Param<String> selfInfluenceCol() {
+    return columns().selfInfluenceCol;
+  }
+
+  default String getSelfInfluenceCol() {
+    return getOrDefault(selfInfluenceCol());
+  }
+
+  /** Whether each row's self-influence is asked for. */
+  default boolean wantsSelfInfluence() {
+    return !getSelfInfluenceCol().isEmpty();
+  }
+
   default String getFeaturesCol() {
     return getOrDefault(featuresCol());
   }
@@ -71,6 +84,7 @@ public interface InfluenceColumns extends Params {
     final Param<String> weightCol;
     final Param<String> influenceCol;
     final Param<String> lossCol;
+    final Param<String> selfInfluenceCol;
 
     Holder(Identifiable owner) {
       featuresCol = new Param<>(owner, "featuresCol", "features column name (an ml.linalg vector)");
@@ -80,6 +94,8 @@ public interface InfluenceColumns extends Params {
       influenceCol = new Param<>(owner, "influenceCol", "output column of each row's influence on the validation loss "
           + "(> 0 harmful: up-weighting the row raises it)");
       lossCol = new Param<>(owner, "lossCol", "output column of each row's loss at the fitted model");
+      selfInfluenceCol = new Param<>(owner, "selfInfluenceCol", "output column of each row's influence on its own loss, "
+          + "(c/n)∇ℓᵀA⁻¹∇ℓ (the fit factors the dense A: p within 4000); empty: not computed");
     }
 
     /** MLlib's defaults. */
@@ -88,6 +104,7 @@ public interface InfluenceColumns extends Params {
       stage.setDefault(labelCol, "label");
       stage.setDefault(influenceCol, "influence");
       stage.setDefault(lossCol, "loss");
+      stage.setDefault(selfInfluenceCol, "");
     }
   }
 
@@ -111,14 +128,19 @@ public interface InfluenceColumns extends Params {
 
   /** The schema with the two output columns appended (refused when one exists already). */
   default StructType withOutputs(StructType schema) {
-    for (String c : new String[] {getInfluenceCol(), getLossCol()}) {
+    java.util.List<String> outputs = new java.util.ArrayList<>(java.util.List.of(getInfluenceCol(), getLossCol()));
+    if (wantsSelfInfluence()) {
+      outputs.add(getSelfInfluenceCol());
+    }
+    StructType out = schema;
+    for (String c : outputs) {
       if (java.util.List.of(schema.fieldNames()).contains(c)) {
         throw new IllegalArgumentException("Output column " + c + " already exists.");
       }
+      out = out.add(new StructField(c, org.apache.spark.sql.types.DataTypes.DoubleType, true,
+          org.apache.spark.sql.types.Metadata.empty()));
     }
-    return schema.add(new StructField(getInfluenceCol(), org.apache.spark.sql.types.DataTypes.DoubleType, true,
-        org.apache.spark.sql.types.Metadata.empty())).add(new StructField(getLossCol(),
-        org.apache.spark.sql.types.DataTypes.DoubleType, true, org.apache.spark.sql.types.Metadata.empty()));
+    return out;
   }
 
   /** The input columns' checks a fit and a transform share. */

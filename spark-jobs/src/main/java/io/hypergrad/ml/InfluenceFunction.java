@@ -375,11 +375,29 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     InfluenceFunctionModel model = new InfluenceFunctionModel(uid, MODELS.get(familyName()), data.classes(),
         withIntercept, features, n, ingested.weightFactor(), solved.x(), solved.s(),
         problem.outerLoss(solved.x()), solved.residual(), solved.inner().iterations(), solved.inner().gradNorm(),
-        x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm);
+        x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm, selfFactor(problem, solved));
     problem.release();
     ingested.table().release();
     copyValues(model, ParamMap.empty());
     return model.setParent(this);
+  }
+
+  /** A's Cholesky factor at x* when self-influence is asked for (p within the exact solve's limit), else null. */
+  private double[] selfFactor(GlmBilevelProblem problem, InfluenceSolve.Result solved) {
+    if (!wantsSelfInfluence()) {
+      return null;
+    }
+    int limit = config((Double) getOrDefault(regParam)).getPositiveInt("exact_max_p");
+    if (problem.p() > limit) {
+      throw new IllegalArgumentException("InfluenceFunction: selfInfluenceCol factors the dense " + problem.p() + "×"
+          + problem.p() + " Hessian, above the limit of p = " + limit);
+    }
+    return InfluenceSolve.factor(solved.system()).storage();
+  }
+
+  public InfluenceFunction setSelfInfluenceCol(String v) {
+    set(selfInfluenceCol(), v);
+    return this;
   }
 
   @Override

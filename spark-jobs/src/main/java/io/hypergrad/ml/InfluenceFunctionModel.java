@@ -53,10 +53,12 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
   // an initial model's ‖∇g‖ where it started, and ‖∇g(0)‖ for scale (NaN without one)
   private final double initialGradNorm;
   private final double zeroGradNorm;
+  // A's Cholesky factor at x* when the fit was asked for self-influence, else null
+  private final double[] hessianFactor;
 
   InfluenceFunctionModel(String uid, String model, int classes, boolean intercept, int featureCount, long trainRows,
       double weightFactor, double[] x, double[] s, double validationLoss, double residual, int innerSteps,
-      double innerGradNorm, double initialGradNorm, double zeroGradNorm) {
+      double innerGradNorm, double initialGradNorm, double zeroGradNorm, double[] hessianFactor) {
     this.uid = uid;
     this.columns = new Holder(this);
     this.model = model;
@@ -73,6 +75,7 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
     this.innerGradNorm = innerGradNorm;
     this.initialGradNorm = initialGradNorm;
     this.zeroGradNorm = zeroGradNorm;
+    this.hessianFactor = hessianFactor == null ? null : hessianFactor.clone();
     columns.setDefaults(this);
   }
 
@@ -194,7 +197,16 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
   @Override
   public StructType transformSchema(StructType schema) {
     checkInputs(schema);
+    if (wantsSelfInfluence() && hessianFactor == null) {
+      throw new IllegalArgumentException("selfInfluenceCol is set but the model has no Hessian factor: fit the "
+          + "InfluenceFunction with selfInfluenceCol set");
+    }
     return withOutputs(schema);
+  }
+
+  public InfluenceFunctionModel setSelfInfluenceCol(String v) {
+    set(selfInfluenceCol(), v);
+    return this;
   }
 
   @Override
@@ -223,16 +235,26 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
     }, out);
     Column c = weighted ? functions.col(getWeightCol()).cast(DataTypes.DoubleType) : functions.lit(1.0);
     String tmp = "_influence_" + uid.replace('-', '_');
-    return dataset.withColumn(tmp, score.apply(functions.col(getFeaturesCol()),
+    Dataset<Row> scored = dataset.withColumn(tmp, score.apply(functions.col(getFeaturesCol()),
         functions.col(getLabelCol()).cast(DataTypes.DoubleType), c))
         .withColumn(getInfluenceCol(), functions.col(tmp + ".influence"))
         .withColumn(getLossCol(), functions.col(tmp + ".loss")).drop(tmp);
+    if (!wantsSelfInfluence()) {
+      return scored;
+    }
+    io.hypergrad.linalg.DenseCholesky hessian = io.hypergrad.linalg.DenseCholesky.ofStorage(hessianFactor, x.length);
+    UserDefinedFunction self = functions.udf((UDF3<Vector, Double, Double, Double>) (a, y, w) -> a == null || y == null
+        || w == null ? null : InfluenceScores.selfScore(loss, withIntercept ? Intercept.augment(a) : a, y,
+            weighted ? w * factor : 1.0, xs, hessian, n), DataTypes.DoubleType);
+    return scored.withColumn(getSelfInfluenceCol(), self.apply(functions.col(getFeaturesCol()),
+        functions.col(getLabelCol()).cast(DataTypes.DoubleType), c));
   }
 
   @Override
   public InfluenceFunctionModel copy(ParamMap extra) {
     InfluenceFunctionModel copy = new InfluenceFunctionModel(uid, model, classes, intercept, featureCount, trainRows,
-        weightFactor, x, s, validationLoss, residual, innerSteps, innerGradNorm, initialGradNorm, zeroGradNorm);
+        weightFactor, x, s, validationLoss, residual, innerSteps, innerGradNorm, initialGradNorm, zeroGradNorm,
+        hessianFactor);
     return copyValues(copy, extra).setParent(parent());
   }
 
@@ -243,7 +265,8 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
       .add("s", DataTypes.createArrayType(DataTypes.DoubleType)).add("validation_loss", DataTypes.DoubleType)
       .add("residual", DataTypes.DoubleType).add("inner_steps", DataTypes.IntegerType)
       .add("inner_grad_norm", DataTypes.DoubleType).add("initial_grad_norm", DataTypes.DoubleType)
-      .add("zero_grad_norm", DataTypes.DoubleType);
+      .add("zero_grad_norm", DataTypes.DoubleType)
+      .add("hessian_factor", DataTypes.createArrayType(DataTypes.DoubleType), true);
 
   @Override
   public MLWriter write() {
@@ -254,7 +277,8 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
         SparkSession spark = sparkSession();
         DefaultParamsWriter$.MODULE$.saveMetadata(m, path, spark);
         Row row = RowFactory.create(model, classes, intercept, featureCount, trainRows, weightFactor, boxed(x), boxed(s),
-            validationLoss, residual, innerSteps, innerGradNorm, initialGradNorm, zeroGradNorm);
+            validationLoss, residual, innerSteps, innerGradNorm, initialGradNorm, zeroGradNorm,
+            hessianFactor == null ? null : boxed(hessianFactor));
         spark.createDataFrame(List.of(row), DATA).repartition(1).write().parquet(path + "/data");
       }
     };
@@ -278,7 +302,8 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
         Row r = spark.read().parquet(path + "/data").first();
         InfluenceFunctionModel m = new InfluenceFunctionModel(meta.uid(), r.getString(0), r.getInt(1), r.getBoolean(2),
             r.getInt(3), r.getLong(4), r.getDouble(5), unboxed(r.getList(6)), unboxed(r.getList(7)), r.getDouble(8),
-            r.getDouble(9), r.getInt(10), r.getDouble(11), r.getDouble(12), r.getDouble(13));
+            r.getDouble(9), r.getInt(10), r.getDouble(11), r.getDouble(12), r.getDouble(13),
+            r.isNullAt(14) ? null : unboxed(r.getList(14)));
         meta.getAndSetParams(m, scala.Option.empty());
         return m;
       }

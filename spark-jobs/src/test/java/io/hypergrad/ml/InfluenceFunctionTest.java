@@ -106,7 +106,7 @@ class InfluenceFunctionTest {
       job.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("influence")));
     }
 
-    PipelineModel fitted = pipeline(stage()).fit(adult);
+    PipelineModel fitted = pipeline(stage().setSelfInfluenceCol("self_influence")).fit(adult);
     InfluenceFunctionModel model = (InfluenceFunctionModel) fitted.stages()[3];
     assertEquals(1000, model.numTrainingRows());
     assertTrue(model.residual() < 1e-10, "cg's residual " + model.residual());
@@ -117,6 +117,19 @@ class InfluenceFunctionTest {
     }
     assertEquals(1000, stage.size());
     assertEquals(job, stage, "the stage scores the training rows as the influence job does");
+
+    // self-influence: the job's influence.target = self and the model's selfInfluenceCol, bit for bit
+    Path self = InfluenceJob.run(new RunOptions(conf.toFile(), List.of("influence.target=self"), dir.resolve("job-self"),
+        false), QUIET);
+    Map<Long, Double> jobSelf = new HashMap<>();
+    for (Row r : SparkSessions.get().read().parquet(self.resolve("scores").toString()).collectAsList()) {
+      jobSelf.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("self_influence")));
+    }
+    Map<Long, Double> stageSelf = new HashMap<>();
+    for (Row r : scored.select("id", "self_influence").collectAsList()) {
+      stageSelf.put(r.getLong(0), r.getDouble(1));
+    }
+    assertEquals(jobSelf, stageSelf, "the model's self-influence column is the job's self target");
 
     // save → load → transform: the same columns
     Path saved = dir.resolve("pipeline-model");
