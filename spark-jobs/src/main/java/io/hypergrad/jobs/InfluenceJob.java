@@ -21,6 +21,7 @@ import io.hypergrad.model.HyperModel;
 import io.hypergrad.model.NewtonCg;
 import io.hypergrad.output.HistogramPlot;
 import io.hypergrad.output.OutputDirectory;
+import io.hypergrad.output.QueryPlot;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.plan.ExecutionPlan;
 import io.hypergrad.prep.table.RowPartition;
@@ -55,6 +56,9 @@ import org.apache.spark.storage.StorageLevel;
  * top-k rows and the histogram, nothing of size n.
  */
 public final class InfluenceJob {
+  /** How many queries get a chart of their own. */
+  private static final int QUERY_PLOTS = 4;
+
   private InfluenceJob() {}
 
   public static Path run(RunOptions options, PrintStream log) throws IOException {
@@ -332,6 +336,18 @@ public final class InfluenceJob {
     SparkSessions.get().createDataFrame(outRows, schema).coalesce(1).write().parquet(out.path("scores").toString());
     log.printf(Locale.ROOT, "scores: the top %d training rows each way for each of %d queries (%.2f s)%n", topK, m,
         scoreSeconds);
+    // a chart for each of the first few queries
+    for (int j = 0; j < Math.min(QUERY_PLOTS, m); j++) {
+      List<Double> harmful = new ArrayList<>();
+      List<Double> helpful = new ArrayList<>();
+      for (QueryInfluence.Entry e : top) {
+        if (e.query() == j) {
+          (e.harmful() ? harmful : helpful).add(e.score());
+        }
+      }
+      QueryPlot.write(out.path("query-" + j + ".png"), "query " + j + " (id " + qid.get(j) + "): its " + topK
+          + " most harmful and most helpful training rows — " + task, harmful, helpful);
+    }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("job", "influence");
     summary.put("task", task);

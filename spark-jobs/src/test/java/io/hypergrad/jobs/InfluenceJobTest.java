@@ -215,6 +215,9 @@ class InfluenceJobTest {
     exact.add("method=exact");
     JsonNode summary = run("queries", exact);
     assertEquals(20, summary.get("queries").asInt());
+    assertTrue(Files.size(dir.resolve("queries").resolve("query-0.png")) > 1000, "the first query's chart");
+    assertTrue(Files.isRegularFile(dir.resolve("queries").resolve("query-3.png")));
+    assertTrue(!Files.exists(dir.resolve("queries").resolve("query-4.png")), "charts for the first four queries only");
     // the same config's test split, read in memory: query j is its row j
     List<String> sets = new ArrayList<>(SMALL);
     sets.add("data.split.test=20");
