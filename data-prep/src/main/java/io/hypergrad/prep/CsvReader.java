@@ -25,6 +25,10 @@ public final class CsvReader {
       if (header == null) {
         throw new DataFormatException(file.toString(), 1, null, "empty file; expected a header line");
       }
+      // a byte-order mark (Excel writes one) is not part of the first column's name
+      if (header.startsWith("\uFEFF")) {
+        header = header.substring(1);
+      }
       String[] names = header.split(sep, -1);
       for (int j = 0; j < names.length; j++) {
         names[j] = names[j].trim();

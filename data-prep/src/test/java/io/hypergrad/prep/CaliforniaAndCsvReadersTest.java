@@ -79,6 +79,9 @@ class CaliforniaAndCsvReadersTest {
     assertArrayEquals(new double[] {3, 4}, d.features()[1].toArray());
     Path semi = write("t2.csv", "x;y\n1;0\n");
     assertArrayEquals(new double[] {0}, CsvReader.read(semi, "y", ';').labels());
+    // a byte-order mark before the header is not part of the first name
+    Path bom = write("t3.csv", "\uFEFFa,price\n1,10\n");
+    assertEquals(List.of("a"), CsvReader.read(bom, "price", ',').featureNames());
   }
 
   @Test

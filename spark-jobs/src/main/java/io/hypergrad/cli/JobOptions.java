@@ -12,7 +12,8 @@ final class JobOptions {
   @Option(names = "--conf", required = true, description = "HOCON config, e.g. conf/adult-l2.conf")
   File conf;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable), e.g. --set alpha=0.99")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", converter = SetConverter.class,
+      description = "override a config key (repeatable), e.g. --set alpha=0.99")
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--out", required = true, description = "output directory (refused if it exists and is not empty)")

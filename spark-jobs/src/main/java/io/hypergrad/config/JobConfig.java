@@ -129,11 +129,25 @@ public final class JobConfig {
   }
 
   public int getInt(String key, int fallback) {
-    return has(key) ? read(key, () -> config.getInt(key)) : fallback;
+    return has(key) ? read(key, () -> {
+      requireWhole(key);
+      return config.getInt(key);
+    }) : fallback;
   }
 
   public long getLong(String key, long fallback) {
-    return has(key) ? read(key, () -> config.getLong(key)) : fallback;
+    return has(key) ? read(key, () -> {
+      requireWhole(key);
+      return config.getLong(key);
+    }) : fallback;
+  }
+
+  /** A count given as 10.5 is refused, not truncated to 10. */
+  private void requireWhole(String key) {
+    Object v = config.getValue(key).unwrapped();
+    if (v instanceof Number n && (v instanceof Double || v instanceof Float) && n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new InvalidConfigException(where(key) + ": " + key + " must be a whole number, got " + v);
+    }
   }
 
   public double getDouble(String key, double fallback) {

@@ -133,6 +133,20 @@ public final class GlmData {
       log.printf(Locale.ROOT, "data: reading the prepare output %s; the config's %s is not used%n",
           DataConfig.prepared(cfg), DataConfig.isTable(cfg) ? "data.source" : "data.format/paths");
     }
+    if (DataConfig.isPrepared(cfg)) {
+      // a prepare output is already split, scaled and noised: keys that would do it again do nothing here
+      List<String> ignored = new ArrayList<>();
+      for (String key : List.of("data.split", "data.scaler", "data.label_noise", "data.seed", "data.on_bad_row")) {
+        if (cfg.has(key)) {
+          ignored.add(key);
+        }
+      }
+      if (!ignored.isEmpty()) {
+        log.printf(Locale.ROOT, "WARNING: data.prepared = %s is read as it was prepared; %s not used (they apply when "
+            + "prepare runs)%n", DataConfig.prepared(cfg), String.join(", ", ignored) + (ignored.size() == 1 ? " is"
+                : " are"));
+      }
+    }
     if (DataConfig.isTable(cfg) && !DataConfig.isPrepared(cfg)) {
       IngestedTable table = ingest(cfg);
       String plan = rule.resolve(PreparedData.count(table.metadata(), "train"), table.featureCount());

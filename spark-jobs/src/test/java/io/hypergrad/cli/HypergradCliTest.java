@@ -101,7 +101,12 @@ class HypergradCliTest {
     Result lr = cli("estimate", "--conf", conf(SMALL).toString(), "--set", "eta0=500", "--out", dir.resolve("c").toString());
     assertEquals(1, lr.code());
     assertTrue(lr.err().contains("(0, 1]"), lr.err());
-    assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")) || Files.exists(dir.resolve("c")));
+    Result fraction = cli("estimate", "--conf", conf(SMALL).toString(), "--set", "iterations=10.5", "--out",
+        dir.resolve("d").toString());
+    assertEquals(1, fraction.code());
+    assertTrue(fraction.err().contains("iterations must be a whole number, got 10.5"), fraction.err());
+    assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")) || Files.exists(dir.resolve("c"))
+        || Files.exists(dir.resolve("d")));
   }
 
   @Test
@@ -117,9 +122,13 @@ class HypergradCliTest {
   }
 
   @Test
-  void usageErrorsExitWithTwo() {
+  void usageErrorsExitWithTwo() throws Exception {
     assertEquals(2, cli("estimate", "--out", dir.resolve("x").toString()).code());
     assertEquals(2, cli("frobnicate").code());
+    Result noValue = cli("estimate", "--conf", conf(SMALL).toString(), "--set", "iterations", "--out",
+        dir.resolve("y").toString());
+    assertEquals(2, noValue.code());
+    assertTrue(noValue.err().contains("expected KEY=VALUE, got 'iterations'"), noValue.err());
   }
 
   @Test

@@ -104,6 +104,17 @@ class PrepareJobTest {
   }
 
   @Test
+  void keysThatWouldPrepareAgainAreNamedAsUnused() throws Exception {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    PrintStream log = new PrintStream(text, true, StandardCharsets.UTF_8);
+    EstimateJob.run(new RunOptions(conf("pq-warn.conf", "data.prepared = \"" + prepared.toString().replace("\\", "/")
+        + "\"\n" + RUN.formatted(50, "cg")).toFile(), List.of("data.scaler=standard", "data.split.train=10"),
+        dir.resolve("warned"), false), log);
+    String out = text.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("WARNING: data.prepared = ") && out.contains("data.split, data.scaler are not used"), out);
+  }
+
+  @Test
   void estimateOnPreparedDataEqualsEstimateOnRawFiles() throws Exception {
     String run = RUN.formatted(500, "exact");
     Path raw = dir.resolve("raw-out");

@@ -48,6 +48,11 @@ public final class TableReader {
           r.schema(spec.schema());
         }
         df = r.load(spec.paths().toArray(String[]::new)).withColumn(FILE, functions.input_file_name());
+        // a byte-order mark (Excel writes one) is not part of the first column's name
+        String first = df.columns()[0];
+        if (first.startsWith("\uFEFF")) {
+          df = df.withColumnRenamed(first, first.substring(1));
+        }
       }
       return df;
     } catch (io.hypergrad.prep.DataFormatException e) {

@@ -491,4 +491,15 @@ class TableIngestTest {
         new TableIngest.Settings("none", 0, 0, 1)));
     assertTrue(e.getMessage().startsWith(cut + ":0: field pixels: the header says 10000 records"), e.getMessage());
   }
+
+  @Test
+  void aByteOrderMarkIsNotPartOfTheFirstColumnsName() throws IOException {
+    Path f = dir.resolve("bom.csv");
+    Files.writeString(f, "\uFEFFx1,x2,y\n1,2,0\n3,4,1\n");
+    TableSpec spec = new TableSpec("csv", List.of(f.toString()), null, "y", List.of("x1", "x2"), List.of(), List.of(),
+        "onehot", null, null, Map.of(), null, "fail");
+    IngestedTable t = TableIngest.run(spark, spec, SplitRule.none(), new TableIngest.Settings("none", 0, 0, 1));
+    assertEquals(List.of("x1", "x2"), t.metadata().get("feature_names"));
+    t.release();
+  }
 }
