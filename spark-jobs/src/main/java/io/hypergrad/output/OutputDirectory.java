@@ -13,6 +13,9 @@ import java.util.stream.Stream;
  * A job's {@code --out} directory. Everything is written into a staging directory beside it and
  * renamed into place at the end, so a killed or failed job never leaves a half-written result that
  * looks whole; an existing non-empty directory is refused unless the user asked to overwrite it.
+ * A staging directory is named after the host and process that made it, so the next run into the
+ * same {@code --out} removes what a killed run left there — and only that: a staging directory of a
+ * process still alive, or of another host, is left alone.
  */
 public final class OutputDirectory implements AutoCloseable {
   /** The file moved last when results are committed file by file: its presence says the results are whole. */
@@ -38,7 +41,8 @@ public final class OutputDirectory implements AutoCloseable {
   public static OutputDirectory inside(Path target) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     Files.createDirectories(abs);
-    return new OutputDirectory(abs, Files.createTempDirectory(abs, ".results-staging-"), true);
+    removeDeadStaging(abs, ".results-staging-");
+    return new OutputDirectory(abs, Files.createTempDirectory(abs, ".results-staging-" + owner()), true);
   }
 
   /** Checks the target and makes the staging directory; call before the job does any work. */
@@ -55,7 +59,8 @@ public final class OutputDirectory implements AutoCloseable {
     try {
       Path parent = abs.getParent();
       Files.createDirectories(parent);
-      Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".staging-");
+      removeDeadStaging(parent, "." + abs.getFileName() + ".staging-");
+      Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".staging-" + owner());
       return new OutputDirectory(abs, staging, false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a staging directory beside " + target + ": " + e.getMessage(), e);
@@ -120,6 +125,37 @@ public final class OutputDirectory implements AutoCloseable {
   public void close() {
     if (!committed) {
       deleteTree(staging);
+    }
+  }
+
+  /** host-pid-: who made a staging directory. */
+  static String owner() {
+    return host() + "-" + ProcessHandle.current().pid() + "-";
+  }
+
+  private static String host() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.]", "_");
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** Deletes the staging directories {@code prefix}host-pid-… in {@code dir} of this host's processes that are gone. */
+  static void removeDeadStaging(Path dir, String prefix) throws IOException {
+    java.util.regex.Pattern own = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix + host() + "-")
+        + "(\\d+)-.*");
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        java.util.regex.Matcher m = own.matcher(p.getFileName().toString());
+        if (m.matches() && Files.isDirectory(p)) {
+          long pid = Long.parseLong(m.group(1));
+          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+          deleteTree(p);
+        }
+      }
     }
   }
 

@@ -1,0 +1,36 @@
+package io.hypergrad.output;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a killed run left beside --out is removed by the next run into it, and only that. */
+class OutputDirectoryTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aDeadRunsStagingIsRemovedALiveOneAndAnotherHostsAreKept() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    long deadPid = gone.pid();
+    String me = OutputDirectory.owner();
+    String host = me.substring(0, me.lastIndexOf('-', me.length() - 2));
+    Path dead = Files.createDirectories(dir.resolve(".out.staging-" + host + "-" + deadPid + "-123"));
+    Files.writeString(dead.resolve("summary.json"), "{}");
+    Path live = Files.createDirectories(dir.resolve(".out.staging-" + me + "456"));
+    Path other = Files.createDirectories(dir.resolve(".out.staging-elsewhere-" + deadPid + "-789"));
+    Path neighbour = Files.createDirectories(dir.resolve(".other.staging-" + host + "-" + deadPid + "-1"));
+    try (OutputDirectory out = OutputDirectory.prepare(dir.resolve("out"), false)) {
+      assertFalse(Files.exists(dead), "a killed run's staging directory is removed");
+      assertTrue(Files.exists(live), "a running process's staging directory is kept");
+      assertTrue(Files.exists(other), "another host's is not this host's to judge");
+      assertTrue(Files.exists(neighbour), "another --out's is left alone");
+      assertTrue(out.path("x").getParent().getFileName().toString().startsWith(".out.staging-" + me));
+    }
+  }
+}
