@@ -16,13 +16,17 @@ public record CurvatureEstimate(double fullBatch, double sampled) {
   private static final int POWER_STEPS = 200;
   private static final int SAMPLES = 16;
 
-  public static CurvatureEstimate of(StochasticLinearSystem system, int batch) {
+  /**
+   * The estimates for a chain that drew its minibatches from {@code sampler}: the sampled A_t are
+   * that chain's own first minibatches (iterations 0 … min(16, t + 1) − 1), so a system that holds
+   * only the rows its chains draw (gathered for a chain task) has every row the estimate needs.
+   */
+  public static CurvatureEstimate of(StochasticLinearSystem system, CounterSampler sampler, int chain, long t) {
     double full = powerIteration(system, null);
-    CounterSampler sampler = new CounterSampler(0x5EEDL, system.rowCount(), batch);
     int[] rows = sampler.newRowBuffer();
     double sampledMax = 0;
-    for (int i = 0; i < SAMPLES; i++) {
-      sampler.rows(-1, i, rows);
+    for (int i = 0; i < Math.min(SAMPLES, t + 1); i++) {
+      sampler.rows(chain, i, rows);
       sampledMax = Math.max(sampledMax, powerIteration(system, rows.clone()));
     }
     return new CurvatureEstimate(full, sampledMax);

@@ -106,7 +106,7 @@ public final class ChainRunner {
     estimator.step(t, rows);
     double norm = estimator.stateNorm();
     if (!(norm <= bound)) {
-      throw divergence(spec, sampler.batch(), t, norm, bound);
+      throw divergence(spec, sampler, chain, t, norm, bound);
     }
   }
 
@@ -121,8 +121,10 @@ public final class ChainRunner {
     return Math.sqrt(s);
   }
 
-  private DivergenceException divergence(EstimatorSpec spec, int batch, int t, double norm, double bound) {
-    CurvatureEstimate curvature = CurvatureEstimate.of(system, batch);
+  private DivergenceException divergence(EstimatorSpec spec, CounterSampler sampler, int chain, int t, double norm,
+      double bound) {
+    int batch = sampler.batch();
+    CurvatureEstimate curvature = CurvatureEstimate.of(system, sampler, chain, t);
     double safe = curvature.largestSafeScale();
     String message = String.format(Locale.ROOT,
         "%s diverged at iteration %d (state norm %.3g, bound %.3g): scale %s is too large. Estimated largest "

@@ -278,6 +278,22 @@ class InfluenceJobTest {
   }
 
   @Test
+  void aDivergingChainOnGatheredRowsEndsWithTheSafeScale() {
+    // the chain runs on the rows it gathered: the divergence report's curvature estimate must use those rows too
+    io.hypergrad.estimator.DivergenceException e = assertThrows(io.hypergrad.estimator.DivergenceException.class,
+        () -> run("diverged", List.of("scale=1000")));
+    assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains("scale must stay below"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("diverged")));
+    // and on the chains plan of estimate, where each task holds only its chains' rows
+    io.hypergrad.estimator.DivergenceException chains = assertThrows(io.hypergrad.estimator.DivergenceException.class,
+        () -> EstimateJob.run(new RunOptions(new File("../conf/adult-l2.conf"), List.of(
+            "data.paths=[\"../data/adult/adult.data.gz\"]", "plan=chains", "partitions=2", "iterations=200", "seeds=1",
+            "estimators=[{method=neumann, scale=1000}]"), dir.resolve("diverged-chains"), false),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    assertTrue(chains.getMessage().contains("scale must stay below"), chains.getMessage());
+  }
+
+  @Test
   void aHyperModelThatWeightsRowsIsRefused() {
     List<String> sets = new ArrayList<>(SMALL);
     sets.add("problem.hyper_model=instance-weights");
