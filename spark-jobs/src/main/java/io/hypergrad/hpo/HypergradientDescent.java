@@ -1,5 +1,6 @@
 package io.hypergrad.hpo;
 
+import io.hypergrad.estimator.DivergenceException;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.model.InnerObjective;
 import io.hypergrad.model.NewtonCg;
@@ -57,10 +58,23 @@ final class HypergradientDescent implements OuterMethod {
   public Progress step(int k) {
     // the k-th hypergradient's minibatches: a stream of its own, a pure function of (seed, k)
     CounterSampler sampler = new CounterSampler(CounterSampler.streamKey(s.seed(), k, 0), problem.rowCount(), s.batch());
-    double[] v = problem.hypergradient(x, s.spec(), sampler, s.depth(), s.divergenceFactor(), s.exactMaxP());
+    double[] v;
+    try {
+      v = problem.hypergradient(x, s.spec(), sampler, s.depth(), s.divergenceFactor(), s.exactMaxP());
+    } catch (DivergenceException e) {
+      if (k == 1) {
+        throw e; // at λ₀: the method's own scale
+      }
+      // λ has moved: a chain that ran at λ₀ and diverges now says the outer steps moved λ too far
+      throw new DivergenceException("outer step " + k + ": after " + (k - 1) + " outer steps of outer.lr = " + s.outerLr()
+          + " (‖λ‖ = " + String.format(java.util.Locale.ROOT, "%.4g", Blas.norm(lambda)) + "), " + e.getMessage()
+          + "; the hypergradient ran at λ₀, so the outer steps moved λ too far: lower outer.lr (or the method's scale)",
+          e.largestSafeScale());
+    }
     if (!OuterLoop.allFinite(v)) {
-      throw new IllegalStateException("outer step " + k + ": the hypergradient by " + s.spec().label()
-          + " is not finite; lower the method's scale or the outer lr");
+      throw new DivergenceException("outer step " + k + ": the hypergradient by " + s.spec().label() + " is not finite "
+          + "(‖λ‖ = " + String.format(java.util.Locale.ROOT, "%.4g", Blas.norm(lambda)) + "); lower outer.lr (now "
+          + s.outerLr() + ") or the method's scale", Double.NaN);
     }
     outer.step(lambda, v);
     problem.setLambda(lambda);

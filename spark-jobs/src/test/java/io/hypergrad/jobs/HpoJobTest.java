@@ -200,6 +200,13 @@ class HpoJobTest {
   }
 
   @Test
+  void anAbsurdOuterLrIsNamedAsTheCause() {
+    io.hypergrad.estimator.DivergenceException e = assertThrows(
+        io.hypergrad.estimator.DivergenceException.class, () -> run("absurd-lr", List.of("outer.lr=1e6"), -1));
+    assertTrue(e.getMessage().startsWith("outer step 2:") && e.getMessage().contains("lower outer.lr"), e.getMessage());
+  }
+
+  @Test
   void aNonEmptyOutWithoutACheckpointIsRefused() throws Exception {
     Path out = dir.resolve("occupied");
     Files.createDirectories(out);
