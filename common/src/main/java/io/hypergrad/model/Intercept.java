@@ -30,6 +30,37 @@ public final class Intercept {
     return Vectors.dense(a);
   }
 
+  /** The row without its constant 1: {@link #augment}'s inverse. */
+  public static Vector strip(Vector v) {
+    if (v instanceof SparseVector sv) {
+      int nnz = sv.indices().length - 1; // the constant 1 is the last entry
+      return Vectors.sparse(v.size() - 1, java.util.Arrays.copyOf(sv.indices(), nnz),
+          java.util.Arrays.copyOf(sv.values(), nnz));
+    }
+    return Vectors.dense(java.util.Arrays.copyOf(v.toArray(), v.size() - 1));
+  }
+
+  /** The k classes' F coefficients of x, class by class, without the intercepts (x itself without them). */
+  public static double[] coefficients(double[] x, int k, int f, boolean intercept) {
+    int stride = f + (intercept ? 1 : 0);
+    double[] w = new double[k * f];
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(x, c * stride, w, c * f, f);
+    }
+    return w;
+  }
+
+  /** The k classes' intercepts in x (zeros without an intercept). */
+  public static double[] intercepts(double[] x, int k, int f, boolean intercept) {
+    double[] b = new double[k];
+    if (intercept) {
+      for (int c = 0; c < k; c++) {
+        b[c] = x[c * (f + 1) + f];
+      }
+    }
+    return b;
+  }
+
   /** The rows with a constant 1 appended to each. */
   public static LabeledRows augment(LabeledRows rows) {
     Vector[] f = new Vector[rows.size()];

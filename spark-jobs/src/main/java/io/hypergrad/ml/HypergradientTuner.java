@@ -1,12 +1,11 @@
 package io.hypergrad.ml;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.hypergrad.config.EstimatorGrid;
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
 import io.hypergrad.hpo.Hpo;
 import io.hypergrad.hpo.HpoSettings;
+import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.plan.ExecutionPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.Estimator;
@@ -298,34 +296,14 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
     return setParam("checkpointDir", v);
   }
 
-  private static final Map<String, String> MODELS = Map.of("binomial", "logistic", "multinomial", "softmax", "gaussian",
-      "least-squares");
-
   private boolean hasWeightCol() {
     return isDefined(weightCol) && !getOrDefault(weightCol).isEmpty();
   }
 
   /** The stage's Params as the {@code hpo} job's keys: one code path validates and runs them. */
   JobConfig config() {
-    String model = MODELS.get(getOrDefault(family));
-    if (model == null) {
-      throw new IllegalArgumentException("HypergradientTuner family must be one of " + MODELS.keySet() + ", got '"
-          + getOrDefault(family) + "'");
-    }
-    Map<String, Object> keys = new LinkedHashMap<>();
-    Config extra;
-    try {
-      extra = ConfigFactory.parseString(getOrDefault(methodParams));
-    } catch (com.typesafe.config.ConfigException e) {
-      throw new IllegalArgumentException("HypergradientTuner methodParams is not HOCON: " + e.getMessage(), e);
-    }
-    for (String k : extra.root().keySet()) {
-      if (!EstimatorGrid.PARAM_KEYS.contains(k)) {
-        throw new IllegalArgumentException("HypergradientTuner methodParams: unknown parameter '" + k + "'; known: "
-            + EstimatorGrid.PARAM_KEYS);
-      }
-      keys.put(k, extra.root().get(k).unwrapped());
-    }
+    String model = StageConfig.model("HypergradientTuner", getOrDefault(family));
+    Map<String, Object> keys = StageConfig.methodKeys("HypergradientTuner", getOrDefault(methodParams));
     keys.put("task", "glm");
     keys.put("method", getOrDefault(method));
     keys.put("seed", getOrDefault(seed));
@@ -390,7 +368,7 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
       Hpo.Tuned tuned = Hpo.tune(cfg, ingested.data(), dir, dataset.sparkSession().sparkContext().hadoopConfiguration(),
           quiet);
       int features = ingested.data().featureCount() - (intercept ? 1 : 0);
-      TunedGlmModel model = new TunedGlmModel(uid, MODELS.get(getOrDefault(family)), ingested.data().classes(), intercept,
+      TunedGlmModel model = new TunedGlmModel(uid, StageConfig.MODELS.get(getOrDefault(family)), ingested.data().classes(), intercept,
           features, tuned.lambda(), tuned.x(), tuned.history(), tuned.label());
       return copyValues(model, ParamMap.empty()).setParent(this);
     } catch (IOException e) {
@@ -400,16 +378,12 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
     } finally {
       ingested.table().release();
       if (temporary != null) {
-        deleteQuietly(temporary);
+        try {
+          OutputDirectory.deleteTree(temporary);
+        } catch (UncheckedIOException e) {
+          // a temporary directory left behind is not worth failing a fit for
+        }
       }
-    }
-  }
-
-  private static void deleteQuietly(java.nio.file.Path dir) {
-    try (java.util.stream.Stream<java.nio.file.Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temporary directory left behind is not worth failing a fit for
     }
   }
 

@@ -1,6 +1,5 @@
 package io.hypergrad.ml;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hypergrad.config.EstimatorGrid;
 import io.hypergrad.config.InvalidConfigException;
@@ -276,33 +275,13 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     }
   }
 
-  private static final Map<String, String> MODELS = Map.of("binomial", "logistic", "multinomial", "softmax", "gaussian",
-      "least-squares");
-
   /**
    * The engine's settings as the {@code influence} job's keys (so one code path validates and runs
    * them), checked before any Spark job runs.
    */
   JobConfig config(double rho) {
-    String model = MODELS.get(familyName());
-    if (model == null) {
-      throw new IllegalArgumentException("InfluenceFunction family must be one of " + MODELS.keySet() + ", got '"
-          + familyName() + "'");
-    }
-    Map<String, Object> keys = new LinkedHashMap<>();
-    Config extra;
-    try {
-      extra = ConfigFactory.parseString(getOrDefault(methodParams));
-    } catch (com.typesafe.config.ConfigException e) {
-      throw new IllegalArgumentException("InfluenceFunction methodParams is not HOCON: " + e.getMessage(), e);
-    }
-    for (String k : extra.root().keySet()) {
-      if (!EstimatorGrid.PARAM_KEYS.contains(k)) {
-        throw new IllegalArgumentException("InfluenceFunction methodParams: unknown parameter '" + k + "'; known: "
-            + EstimatorGrid.PARAM_KEYS);
-      }
-      keys.put(k, extra.root().get(k).unwrapped());
-    }
+    String model = StageConfig.model("InfluenceFunction", familyName());
+    Map<String, Object> keys = StageConfig.methodKeys("InfluenceFunction", getOrDefault(methodParams));
     keys.put("method", getOrDefault(method));
     keys.put("iterations", ((Integer) getOrDefault(iterations)));
     keys.put("seed", ((Long) getOrDefault(seed)));
@@ -372,7 +351,7 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     InfluenceSolve.Result solved = InfluenceSolve.run(problem, x0, InfluenceSolve.settings(cfg, spec), quiet);
     int n = problem.train().size();
-    InfluenceFunctionModel model = new InfluenceFunctionModel(uid, MODELS.get(familyName()), data.classes(),
+    InfluenceFunctionModel model = new InfluenceFunctionModel(uid, StageConfig.MODELS.get(familyName()), data.classes(),
         withIntercept, features, n, ingested.weightFactor(), solved.x(), solved.s(),
         problem.outerLoss(solved.x()), solved.residual(), solved.inner().iterations(), solved.inner().gradNorm(),
         x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm, selfFactor(problem, solved));
@@ -387,11 +366,8 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     if (!wantsSelfInfluence()) {
       return null;
     }
-    int limit = config((Double) getOrDefault(regParam)).getPositiveInt("exact_max_p");
-    if (problem.p() > limit) {
-      throw new IllegalArgumentException("InfluenceFunction: selfInfluenceCol factors the dense " + problem.p() + "×"
-          + problem.p() + " Hessian, above the limit of p = " + limit);
-    }
+    InfluenceSolve.requireDense(problem.p(), config((Double) getOrDefault(regParam)).getPositiveInt("exact_max_p"),
+        "InfluenceFunction: selfInfluenceCol factors", "leave selfInfluenceCol empty for this model");
     return InfluenceSolve.factor(solved.system()).storage();
   }
 

@@ -3,14 +3,11 @@ package io.hypergrad.ml;
 import io.hypergrad.influence.InfluenceScores;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.Intercept;
-import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader$;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -19,7 +16,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
@@ -95,25 +91,12 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
 
   /** The coefficients, class-major for multinomial (K × F, row c the class's weights), without intercepts. */
   public Vector coefficients() {
-    int k = outputs();
-    int stride = featureCount + (intercept ? 1 : 0);
-    double[] w = new double[k * featureCount];
-    for (int c = 0; c < k; c++) {
-      System.arraycopy(x, c * stride, w, c * featureCount, featureCount);
-    }
-    return Vectors.dense(w);
+    return Vectors.dense(Intercept.coefficients(x, outputs(), featureCount, intercept));
   }
 
   /** The intercept of each class (one for binomial and gaussian); zeros without fitIntercept. */
   public Vector intercepts() {
-    int k = outputs();
-    double[] b = new double[k];
-    if (intercept) {
-      for (int c = 0; c < k; c++) {
-        b[c] = x[c * (featureCount + 1) + featureCount];
-      }
-    }
-    return Vectors.dense(b);
+    return Vectors.dense(Intercept.intercepts(x, outputs(), featureCount, intercept));
   }
 
   /** The intercept (binomial and gaussian). */
@@ -274,38 +257,23 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
     return new MLWriter() {
       @Override
       public void saveImpl(String path) {
-        SparkSession spark = sparkSession();
-        DefaultParamsWriter$.MODULE$.saveMetadata(m, path, spark);
-        Row row = RowFactory.create(model, classes, intercept, featureCount, trainRows, weightFactor, boxed(x), boxed(s),
-            validationLoss, residual, innerSteps, innerGradNorm, initialGradNorm, zeroGradNorm,
-            hessianFactor == null ? null : boxed(hessianFactor));
-        spark.createDataFrame(List.of(row), DATA).repartition(1).write().parquet(path + "/data");
+        ModelFiles.write(m, path, sparkSession(), DATA, RowFactory.create(model, classes, intercept, featureCount,
+            trainRows, weightFactor, ModelFiles.boxed(x), ModelFiles.boxed(s), validationLoss, residual, innerSteps,
+            innerGradNorm, initialGradNorm, zeroGradNorm, hessianFactor == null ? null : ModelFiles.boxed(hessianFactor)));
       }
     };
-  }
-
-  private static List<Double> boxed(double[] v) {
-    return Arrays.stream(v).boxed().toList();
-  }
-
-  private static double[] unboxed(List<Double> v) {
-    return v.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   public static MLReader<InfluenceFunctionModel> read() {
     return new MLReader<>() {
       @Override
       public InfluenceFunctionModel load(String path) {
-        SparkSession spark = sparkSession();
-        DefaultParamsReader.Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, spark,
-            InfluenceFunctionModel.class.getName());
-        Row r = spark.read().parquet(path + "/data").first();
-        InfluenceFunctionModel m = new InfluenceFunctionModel(meta.uid(), r.getString(0), r.getInt(1), r.getBoolean(2),
-            r.getInt(3), r.getLong(4), r.getDouble(5), unboxed(r.getList(6)), unboxed(r.getList(7)), r.getDouble(8),
-            r.getDouble(9), r.getInt(10), r.getDouble(11), r.getDouble(12), r.getDouble(13),
-            r.isNullAt(14) ? null : unboxed(r.getList(14)));
-        meta.getAndSetParams(m, scala.Option.empty());
-        return m;
+        ModelFiles.Saved saved = ModelFiles.read(path, sparkSession(), InfluenceFunctionModel.class);
+        Row r = saved.data();
+        return saved.withParams(new InfluenceFunctionModel(saved.metadata().uid(), r.getString(0), r.getInt(1),
+            r.getBoolean(2), r.getInt(3), r.getLong(4), r.getDouble(5), ModelFiles.unboxed(r.getList(6)),
+            ModelFiles.unboxed(r.getList(7)), r.getDouble(8), r.getDouble(9), r.getInt(10), r.getDouble(11),
+            r.getDouble(12), r.getDouble(13), r.isNullAt(14) ? null : ModelFiles.unboxed(r.getList(14))));
       }
     };
   }

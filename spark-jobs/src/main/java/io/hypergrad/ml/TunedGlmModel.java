@@ -1,6 +1,7 @@
 package io.hypergrad.ml;
 
 import io.hypergrad.hpo.OuterLoop;
+import io.hypergrad.model.Intercept;
 import io.hypergrad.model.Rows;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +13,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader$;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -128,23 +128,12 @@ public final class TunedGlmModel extends Model<TunedGlmModel> implements MLWrita
 
   /** The coefficients at λ, class-major for multinomial, without intercepts. */
   public Vector coefficients() {
-    int stride = featureCount + (intercept ? 1 : 0);
-    double[] w = new double[outputs() * featureCount];
-    for (int c = 0; c < outputs(); c++) {
-      System.arraycopy(x, c * stride, w, c * featureCount, featureCount);
-    }
-    return Vectors.dense(w);
+    return Vectors.dense(Intercept.coefficients(x, outputs(), featureCount, intercept));
   }
 
   /** Each class's intercept (one for binomial and gaussian); zeros without fitIntercept. */
   public Vector intercepts() {
-    double[] b = new double[outputs()];
-    if (intercept) {
-      for (int c = 0; c < b.length; c++) {
-        b[c] = x[c * (featureCount + 1) + featureCount];
-      }
-    }
-    return Vectors.dense(b);
+    return Vectors.dense(Intercept.intercepts(x, outputs(), featureCount, intercept));
   }
 
   /** The hypergradient method's label. */
@@ -252,12 +241,9 @@ public final class TunedGlmModel extends Model<TunedGlmModel> implements MLWrita
     return new MLWriter() {
       @Override
       public void saveImpl(String path) {
-        SparkSession spark = sparkSession();
-        DefaultParamsWriter$.MODULE$.saveMetadata(m, path, spark);
-        List<List<Double>> h = history.stream().map(r -> Arrays.stream(r).boxed().toList()).toList();
-        Row row = RowFactory.create(model, classes, intercept, featureCount, Arrays.stream(lambda).boxed().toList(),
-            Arrays.stream(x).boxed().toList(), h, method);
-        spark.createDataFrame(List.of(row), DATA).repartition(1).write().parquet(path + "/data");
+        List<List<Double>> h = history.stream().map(ModelFiles::boxed).toList();
+        ModelFiles.write(m, path, sparkSession(), DATA, RowFactory.create(model, classes, intercept, featureCount,
+            ModelFiles.boxed(lambda), ModelFiles.boxed(x), h, method));
       }
     };
   }
@@ -266,24 +252,16 @@ public final class TunedGlmModel extends Model<TunedGlmModel> implements MLWrita
     return new MLReader<>() {
       @Override
       public TunedGlmModel load(String path) {
-        SparkSession spark = sparkSession();
-        DefaultParamsReader.Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, spark,
-            TunedGlmModel.class.getName());
-        Row r = spark.read().parquet(path + "/data").first();
+        ModelFiles.Saved saved = ModelFiles.read(path, sparkSession(), TunedGlmModel.class);
+        Row r = saved.data();
         List<double[]> h = new ArrayList<>();
         for (Object o : r.getList(6)) {
-          h.add(toArray(scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) o)));
+          h.add(ModelFiles.unboxed(scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) o)));
         }
-        TunedGlmModel m = new TunedGlmModel(meta.uid(), r.getString(0), r.getInt(1), r.getBoolean(2), r.getInt(3),
-            toArray(r.getList(4)), toArray(r.getList(5)), h, r.getString(7));
-        meta.getAndSetParams(m, scala.Option.empty());
-        return m;
+        return saved.withParams(new TunedGlmModel(saved.metadata().uid(), r.getString(0), r.getInt(1), r.getBoolean(2),
+            r.getInt(3), ModelFiles.unboxed(r.getList(4)), ModelFiles.unboxed(r.getList(5)), h, r.getString(7)));
       }
     };
-  }
-
-  private static double[] toArray(List<?> v) {
-    return v.stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
   }
 
   public static TunedGlmModel load(String path) {

@@ -22,7 +22,6 @@ import io.hypergrad.spark.SparkSessions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +29,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -350,13 +347,6 @@ public final class GlmData {
   /** Row i's features as the source gave them (the intercept's constant 1 left off). */
   private static Vector features(RowPartition p, int i, boolean strip) {
     Vector v = p.rows().row(i);
-    if (!strip) {
-      return v;
-    }
-    if (v instanceof SparseVector sv) {
-      int nnz = sv.indices().length - 1; // the constant 1 is the last entry
-      return Vectors.sparse(v.size() - 1, Arrays.copyOf(sv.indices(), nnz), Arrays.copyOf(sv.values(), nnz));
-    }
-    return Vectors.dense(Arrays.copyOf(v.toArray(), v.size() - 1));
+    return strip ? Intercept.strip(v) : v;
   }
 }

@@ -1,0 +1,47 @@
+package io.hypergrad.ml;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.hypergrad.config.EstimatorGrid;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the stages' Params mean as the jobs' config keys, so that one code path validates and runs
+ * them: a family's GLM, and the estimator parameters given as one HOCON string.
+ */
+final class StageConfig {
+  /** MLlib's family names → our model names. */
+  static final Map<String, String> MODELS = Map.of("binomial", "logistic", "multinomial", "softmax", "gaussian",
+      "least-squares");
+
+  private StageConfig() {}
+
+  /** The model of {@code family}, refused (naming {@code stage}) when it is not one. */
+  static String model(String stage, String family) {
+    String model = MODELS.get(family);
+    if (model == null) {
+      throw new IllegalArgumentException(stage + " family must be one of " + MODELS.keySet() + ", got '" + family + "'");
+    }
+    return model;
+  }
+
+  /** The estimator parameters of {@code methodParams} (HOCON), each a known key, as top-level config keys. */
+  static Map<String, Object> methodKeys(String stage, String methodParams) {
+    Config extra;
+    try {
+      extra = ConfigFactory.parseString(methodParams);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(stage + " methodParams is not HOCON: " + e.getMessage(), e);
+    }
+    Map<String, Object> keys = new LinkedHashMap<>();
+    for (String k : extra.root().keySet()) {
+      if (!EstimatorGrid.PARAM_KEYS.contains(k)) {
+        throw new IllegalArgumentException(stage + " methodParams: unknown parameter '" + k + "'; known: "
+            + EstimatorGrid.PARAM_KEYS);
+      }
+      keys.put(k, extra.root().get(k).unwrapped());
+    }
+    return keys;
+  }
+}
