@@ -61,15 +61,27 @@ public final class DenseGlmHessian {
 
   /** result (p×p) += the dense Hessian of the hyper-model's regulariser and the model's ridge ρ_m·I. */
   public static double[] addRegularizer(HyperModel hyper, double modelRidge, double[] result) {
+    return addColumns((j, unit, column) -> {
+      hyper.addRegularizerHessianProduct(unit, 1, column);
+      column[j] += modelRidge;
+    }, result);
+  }
+
+  /** Column j of a p×p matrix: column += M·unit, unit = e_j. */
+  public interface Column {
+    void add(int j, double[] unit, double[] column);
+  }
+
+  /** result (p×p, column-major) += M, M given by its products with the unit vectors (a regulariser's, here). */
+  public static double[] addColumns(Column m, double[] result) {
     int p = (int) Math.round(Math.sqrt(result.length));
     double[] unit = new double[p];
     double[] column = new double[p];
     for (int j = 0; j < p; j++) {
       unit[j] = 1;
       java.util.Arrays.fill(column, 0);
-      hyper.addRegularizerHessianProduct(unit, 1, column);
+      m.add(j, unit, column);
       unit[j] = 0;
-      column[j] += modelRidge;
       for (int r = 0; r < p; r++) {
         result[j * p + r] += column[r];
       }

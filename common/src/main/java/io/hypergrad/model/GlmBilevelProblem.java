@@ -380,18 +380,7 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     if (!intercept) {
       return DenseGlmHessian.addRegularizer(hyper, modelRidge, h);
     }
-    double[] unit = new double[p];
-    double[] column = new double[p];
-    for (int j = 0; j < p; j++) {
-      unit[j] = 1;
-      Arrays.fill(column, 0);
-      addRegularizerHessianProduct(unit, 1, column);
-      unit[j] = 0;
-      for (int r = 0; r < p; r++) {
-        h[j * p + r] += column[r];
-      }
-    }
-    return h;
+    return DenseGlmHessian.addColumns((j, unit, column) -> addRegularizerHessianProduct(unit, 1, column), h);
   }
 
   /** f(x). */

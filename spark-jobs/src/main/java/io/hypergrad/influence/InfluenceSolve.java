@@ -116,11 +116,8 @@ public final class InfluenceSolve {
    */
   public static Result runSelf(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
     int p = problem.p();
-    if (p > settings.exactMaxP()) {
-      throw new IllegalArgumentException("influence.target = self factors the dense " + p + "×" + p + " Hessian, above "
-          + "the limit of p = " + settings.exactMaxP() + " (exact_max_p; it costs 8p² bytes on the driver and on each "
-          + "executor); raise exact_max_p, or use influence.target = validation");
-    }
+    requireDense(p, settings.exactMaxP(), "influence.target = self factors", "raise exact_max_p, or use "
+        + "influence.target = validation");
     long t0 = System.nanoTime();
     NewtonCg.Result inner = innerSolve(problem, x0, settings, log);
     double innerSeconds = (System.nanoTime() - t0) / 1e9;
@@ -141,6 +138,17 @@ public final class InfluenceSolve {
         inner.iterations(), inner.gradNorm(), inner.gradNorm() / inner.startNorm(), inner.converged() ? ""
             : " — NOT converged", (System.nanoTime() - t0) / 1e9);
     return inner;
+  }
+
+  /**
+   * Refuses a dense p×p Hessian above {@code limit} (exact_max_p: 8p² bytes on the driver and on each
+   * executor), before any work: "{@code what} the dense p×p Hessian, above the limit …; {@code advice}".
+   */
+  public static void requireDense(int p, int limit, String what, String advice) {
+    if (p > limit) {
+      throw new IllegalArgumentException(what + " the dense " + p + "×" + p + " Hessian, above the limit of p = " + limit
+          + " (exact_max_p; it costs 8p² bytes on the driver and on each executor); " + advice);
+    }
   }
 
   /** A's Cholesky factor at the system's x (the dense A in one pass). */

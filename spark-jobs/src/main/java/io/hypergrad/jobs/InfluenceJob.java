@@ -98,15 +98,12 @@ public final class InfluenceJob {
           (System.nanoTime() - start) / 1e9);
 
       InfluenceSolve.Settings settings = InfluenceSolve.settings(cfg, spec);
-      if (target.equals("queries")) {
-        queries(cfg, spec, settings, rows, problem, out, task, start, log);
-        problem.release();
-        out.commit();
-        log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
-        return out.target();
-      }
-      if (target.equals("groups")) {
-        groups(cfg, spec, settings, rows, problem, out, task, start, log);
+      if (target.equals("queries") || target.equals("groups")) {
+        if (target.equals("queries")) {
+          queries(cfg, spec, settings, rows, problem, out, task, start, log);
+        } else {
+          groups(cfg, spec, settings, rows, problem, out, task, start, log);
+        }
         problem.release();
         out.commit();
         log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
@@ -289,9 +286,10 @@ public final class InfluenceJob {
     double[] sMatrix;
     Map<String, Object> solve = new LinkedHashMap<>();
     if (method == io.hypergrad.estimator.Method.EXACT) {
-      if (p > settings.exactMaxP()) {
-        throw new InvalidConfigException(cfg.where("exact_max_p") + ": exact needs a dense " + p + "×" + p + " Hessian, "
-            + "above the limit of p = " + settings.exactMaxP() + " (exact_max_p); use method = cg");
+      try {
+        InfluenceSolve.requireDense(p, settings.exactMaxP(), "exact factors", "use method = cg");
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(cfg.where("exact_max_p") + ": " + e.getMessage(), e);
       }
       sMatrix = QueryInfluence.solveExact(InfluenceSolve.factor(problem.linearSystemAt(x)), g, m);
       solve.put("method", "exact");
@@ -387,9 +385,11 @@ public final class InfluenceJob {
           + "set data.source.group");
     }
     int p = problem.p();
-    if (p > settings.exactMaxP()) {
-      throw new InvalidConfigException(cfg.where("exact_max_p") + ": influence.target = groups sums a dense " + p + "×" + p
-          + " Hessian per group, above the limit of p = " + settings.exactMaxP() + " (exact_max_p)");
+    try {
+      InfluenceSolve.requireDense(p, settings.exactMaxP(), "influence.target = groups sums, per group,", "raise "
+          + "exact_max_p, or use influence.target = validation");
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("exact_max_p") + ": " + e.getMessage(), e);
     }
     double dataSeconds = (System.nanoTime() - start) / 1e9;
     InfluenceSolve.Result solved;
