@@ -7,8 +7,11 @@ import org.netlib.util.intW;
  * Cholesky factorisation A = L·Lᵀ of a dense symmetric positive definite matrix (LAPACK
  * dpotrf/dpotrs); serializable, so one factor can be broadcast to every executor.
  */
-public final class DenseCholesky implements java.io.Serializable {
+public final class DenseCholesky implements InverseQuadratic {
   private static final long serialVersionUID = 1L;
+
+  /** {@link #kind}. */
+  public static final String KIND = "cholesky";
 
   private final int n;
   private final double[] factor;
@@ -40,11 +43,18 @@ public final class DenseCholesky implements java.io.Serializable {
     return new DenseCholesky(n, f);
   }
 
+  @Override
   public int size() {
     return n;
   }
 
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
   /** The factor's storage (n×n, column-major; L in the lower triangle), to save it. */
+  @Override
   public double[] storage() {
     return factor.clone();
   }
@@ -58,6 +68,7 @@ public final class DenseCholesky implements java.io.Serializable {
   }
 
   /** bᵀA⁻¹b = ‖L⁻¹b‖²: one triangular solve (BLAS dtrsv), b not modified. */
+  @Override
   public double inverseQuadraticForm(double[] b) {
     if (b.length != n) {
       throw new IllegalArgumentException("vector has length " + b.length + ", expected " + n);

@@ -280,6 +280,24 @@ public final class GlmBilevelProblem implements InnerObjective, java.io.Serializ
     }
   }
 
+  /**
+   * The diagonal of R's and the ridge's Hessian: every regulariser here is ½·Σⱼ dⱼxⱼ² plus its
+   * ridge. It is 0 at an intercept, which neither touches; softmax's centring term, the one
+   * non-diagonal part, is left to the products.
+   */
+  public double[] regularizerDiagonal() {
+    double[] ones = new double[p];
+    Arrays.fill(ones, 1);
+    double[] d = new double[p];
+    addRegularizerHessianProduct(ones, 1, d);
+    for (int j = 0; j < p; j++) {
+      if (isIntercept(j)) {
+        d[j] = 0;
+      }
+    }
+    return d;
+  }
+
   /** Whether parameter j (of a p×k block) is an intercept: the last coefficient of its class. */
   private boolean isIntercept(int j) {
     int f = train.featureCount();

@@ -52,7 +52,7 @@ public final class ConfigKeys {
         key("eta0", null), key("t0", null), key("k", null), key("eta_end", null), key("power", null), key("tol", null),
         key("max_iter", null)),
     METHOD(key("method", "mixed-fp-km")),
-    INFLUENCE(key("influence.target", "validation"), key("influence.query_split", "test"), key("influence.max_queries", 0), key("compare_cg", false), key("top_k", 20), key("histogram_bins", 60), key("noise_top_fraction", 0.1)),
+    INFLUENCE(key("influence.target", "validation"), key("influence.query_split", "test"), key("influence.max_queries", 0), key("influence.rank", 100), key("influence.power_steps", 2), key("compare_cg", false), key("top_k", 20), key("histogram_bins", 60), key("noise_top_fraction", 0.1)),
     HPO(key("depth", 100), key("outer.steps", 100), key("outer.optimizer", "sgd"), key("outer.lr", 1.0),
         key("inner.solver", "adam"), key("inner.steps", 100), key("inner.lr", 0.01), key("inner.tol", 1e-9),
         key("time_budget", 0), key("checkpoint_dir", null), key("baseline.enabled", false), key("baseline.reg_params", null),

@@ -128,6 +128,15 @@ public final class JobConfig {
     return getPositiveInt(key, ((Number) ConfigKeys.defaultOf(key)).intValue());
   }
 
+  /** The value (or the key's registered default), refused when negative. */
+  public int getNonNegativeInt(String key) {
+    int v = getInt(key);
+    if (v < 0) {
+      throw new InvalidConfigException(where(key) + ": " + key + " must be an integer ≥ 0, got " + v);
+    }
+    return v;
+  }
+
   public int getInt(String key, int fallback) {
     return has(key) ? read(key, () -> {
       requireWhole(key);

@@ -1,6 +1,7 @@
 package io.hypergrad.hpo;
 
 import io.hypergrad.config.JobConfig;
+import io.hypergrad.output.RunLock;
 import io.hypergrad.task.GlmData;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,28 +14,41 @@ import org.apache.hadoop.conf.Configuration;
 public final class Hpo {
   private Hpo() {}
 
+  /**
+   * The job: --out (and a checkpoint_dir elsewhere) locked for the run; with --overwrite the old
+   * results and checkpoint replaced only once the new run has finished.
+   */
   public static void run(JobConfig cfg, String task, Path out, boolean overwrite, Configuration hadoop, long start,
       int failAfterStep, PrintStream log) throws IOException {
     HpoSettings s = HpoSettings.of(cfg);
-    HpoCheckpoint checkpoint = new HpoCheckpoint(cfg.getString("checkpoint_dir", out.resolve("checkpoint").toUri().toString()),
-        HpoCheckpoint.fingerprint(cfg), hadoop);
-    HpoCheckpoint.prepareOut(out, checkpoint, overwrite);
-    HpoCheckpoint.State resumed = checkpoint.latest();
-    HpoProblem.Built built = HpoProblem.build(cfg, log);
-    HpoProblem problem = built.problem();
-    try {
-      OuterMethod method = method(cfg, s, problem);
-      OuterLoop.Result result = OuterLoop.run(method, problem, checkpoint, resumed, s, failAfterStep, log);
-      Map<String, Object> baseline = s.spec() != null && cfg.getBoolean("baseline.enabled")
-          ? TrainValidationSplitBaseline.run(cfg, built.data(), log) : null;
-      String methodName = s.spec() != null ? s.spec().method().canonicalName() : s.method();
-      Map<String, Object> methodSummary = new java.util.LinkedHashMap<>(method.summary(result.steps()));
-      methodSummary.put("data", built.data().summary());
-      HpoResults.write(out, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
-          cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), methodSummary,
-          baseline, (System.nanoTime() - start) / 1e9), result, log);
-    } finally {
-      problem.release();
+    String inOut = out.toAbsolutePath().normalize().resolve("checkpoint").toUri().toString();
+    String checkpointDir = cfg.getString("checkpoint_dir", inOut);
+    try (RunLock outLock = RunLock.onLocal(out, "--out " + out);
+        RunLock checkpointLock = cfg.has("checkpoint_dir") ? RunLock.on(checkpointDir, "checkpoint_dir " + checkpointDir,
+            hadoop) : null) {
+      HpoCheckpoint main = new HpoCheckpoint(checkpointDir, HpoCheckpoint.fingerprint(cfg), hadoop);
+      HpoCheckpoint checkpoint = HpoCheckpoint.prepareOut(out, main, overwrite);
+      HpoCheckpoint.State resumed = checkpoint.latest();
+      HpoProblem.Built built = HpoProblem.build(cfg, log);
+      HpoProblem problem = built.problem();
+      try {
+        OuterMethod method = method(cfg, s, problem);
+        OuterLoop.Result result = OuterLoop.run(method, problem, checkpoint, resumed, s, failAfterStep, log);
+        Map<String, Object> baseline = s.spec() != null && cfg.getBoolean("baseline.enabled")
+            ? TrainValidationSplitBaseline.run(cfg, built.data(), log) : null;
+        String methodName = s.spec() != null ? s.spec().method().canonicalName() : s.method();
+        Map<String, Object> methodSummary = new java.util.LinkedHashMap<>(method.summary(result.steps()));
+        methodSummary.put("data", built.data().summary());
+        HpoResults.write(out, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
+            cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), methodSummary,
+            baseline, (System.nanoTime() - start) / 1e9), result, overwrite || checkpoint != main ? java.util.Set.of("checkpoint",
+                "checkpoint.replacement") : null, log);
+        if (checkpoint != main) {
+          main.replaceWith(checkpoint);
+        }
+      } finally {
+        problem.release();
+      }
     }
   }
 
@@ -58,13 +72,15 @@ public final class Hpo {
       throws IOException {
     HpoSettings s = HpoSettings.of(cfg);
     HpoCheckpoint checkpoint = new HpoCheckpoint(checkpointDir, HpoCheckpoint.fingerprint(cfg), hadoop);
-    HpoProblem problem = HpoProblem.over(cfg, data, log);
-    try {
-      OuterLoop.Result result = OuterLoop.run(method(cfg, s, problem), problem, checkpoint, checkpoint.latest(), s, -1,
-          log);
-      return new Tuned(result.lambda(), result.x(), result.history(), result.steps(), s.label());
-    } finally {
-      problem.release();
+    try (RunLock lock = RunLock.on(checkpointDir, "checkpointDir " + checkpointDir, hadoop)) {
+      HpoProblem problem = HpoProblem.over(cfg, data, log);
+      try {
+        OuterLoop.Result result = OuterLoop.run(method(cfg, s, problem), problem, checkpoint, checkpoint.latest(), s, -1,
+            log);
+        return new Tuned(result.lambda(), result.x(), result.history(), result.steps(), s.label());
+      } finally {
+        problem.release();
+      }
     }
   }
 }

@@ -63,6 +63,12 @@ public final class HpoCheckpoint {
     this.fingerprint = fingerprint;
   }
 
+  private HpoCheckpoint(FileSystem fs, Path dir, String fingerprint) {
+    this.fs = fs;
+    this.dir = dir;
+    this.fingerprint = fingerprint;
+  }
+
   String location() {
     return dir.toString();
   }
@@ -238,22 +244,44 @@ public final class HpoCheckpoint {
   private static final java.util.Set<String> RESUMABLE_KEYS = java.util.Set.of("outer.steps", "time_budget", "checkpoint_dir",
       "baseline.enabled", "baseline.reg_params", "baseline.max_iter");
 
-  /**
-   * --out holds the checkpoint and, once the run ends, the results. A non-empty --out without a
-   * checkpoint is refused (as every job refuses to overwrite); --overwrite starts over.
-   */
-  static void prepareOut(java.nio.file.Path out, HpoCheckpoint checkpoint, boolean overwrite) throws IOException {
-    if (overwrite) {
-      checkpoint.clear();
-      io.hypergrad.output.OutputDirectory.deleteTree(out);
-      return;
+  /** Where a run that replaces this checkpoint's run (--overwrite) keeps its own until it has finished. */
+  HpoCheckpoint replacement() throws IOException {
+    return new HpoCheckpoint(fs, new Path(dir.getParent(), dir.getName() + ".replacement"), fingerprint);
+  }
+
+  /** Puts {@code finished}'s steps in this checkpoint's place (the old ones removed first). */
+  void replaceWith(HpoCheckpoint finished) throws IOException {
+    if (fs.exists(dir)) {
+      fs.delete(dir, true);
     }
-    if (checkpoint.exists()) {
-      return;
+    if (!fs.rename(finished.dir, dir)) {
+      throw new IOException("cannot rename " + finished.dir + " to " + dir);
+    }
+  }
+
+  /**
+   * Which checkpoint this run writes. --out holds the checkpoint and, once the run ends, the results;
+   * a non-empty --out without a checkpoint is refused (as every job refuses to overwrite). With
+   * --overwrite the run starts over in {@link #replacement}, so the old results and checkpoint stay
+   * until it has finished (the caller swaps them then); a replacement left by such a run that was cut
+   * short is where the same command, run again, goes on.
+   */
+  static HpoCheckpoint prepareOut(java.nio.file.Path out, HpoCheckpoint main, boolean overwrite) throws IOException {
+    HpoCheckpoint replacement = main.replacement();
+    if (overwrite) {
+      replacement.clear();
+      return main.exists() ? replacement : main;
+    }
+    if (replacement.exists()) {
+      return replacement;
+    }
+    if (main.exists()) {
+      return main;
     }
     if (java.nio.file.Files.isDirectory(out)) {
       try (java.util.stream.Stream<java.nio.file.Path> st = java.nio.file.Files.list(out)) {
-        if (st.anyMatch(f -> !f.getFileName().toString().equals("checkpoint"))) {
+        if (st.anyMatch(f -> !f.getFileName().toString().startsWith("checkpoint")
+            && !f.getFileName().toString().startsWith("."))) {
           throw new IllegalArgumentException("--out " + out + " exists, is not empty and holds no hpo checkpoint; pass "
               + "--overwrite to replace it");
         }
@@ -261,6 +289,7 @@ public final class HpoCheckpoint {
     } else if (java.nio.file.Files.exists(out)) {
       throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
     }
+    return main;
   }
 
   /**

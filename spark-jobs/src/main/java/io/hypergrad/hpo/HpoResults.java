@@ -28,9 +28,14 @@ final class HpoResults {
   record Run(String task, String methodName, String modelName, String hyperModelName, HpoSettings settings, int p, int q,
       String plan, Map<String, Object> methodSummary, Map<String, Object> baseline, double jobSeconds) {}
 
-  static void write(Path out, Run run, OuterLoop.Result result, PrintStream log) throws IOException {
+  /**
+   * Writes the results into {@code out} (staged, then moved in with summary.json last); with {@code
+   * keep} not null, the old run's other entries but those go too (a run replacing an old one's results).
+   */
+  static void write(Path out, Run run, OuterLoop.Result result, java.util.Set<String> keep, PrintStream log)
+      throws IOException {
     List<double[]> history = result.history();
-    try (OutputDirectory dir = OutputDirectory.inside(out)) {
+    try (OutputDirectory dir = keep == null ? OutputDirectory.inside(out) : OutputDirectory.inside(out).replacingAllBut(keep)) {
       writeHistory(dir.path("history.csv"), history);
       Map<String, Object> lam = new LinkedHashMap<>();
       lam.put("hyper_model", run.hyperModelName());

@@ -83,8 +83,8 @@ public record InfluenceScores(long[] ids, double[] influence, double[] labels, d
     return (r, a) -> gradientDot(r, a, s);
   }
 
-  /** ∇ℓᵢᵀA⁻¹∇ℓᵢ with A = L·Lᵀ: the row's influence on its own loss, up to −cᵢ/n. */
-  public static RowQuantity selfQuadratic(io.hypergrad.linalg.DenseCholesky a) {
+  /** ∇ℓᵢᵀA⁻¹∇ℓᵢ (A's factor or its approximation): the row's influence on its own loss, up to cᵢ/n. */
+  public static RowQuantity selfQuadratic(io.hypergrad.linalg.InverseQuadratic a) {
     return (r, v) -> a.inverseQuadraticForm(gradient(r, v, a.size()));
   }
 
@@ -175,7 +175,7 @@ public record InfluenceScores(long[] ids, double[] influence, double[] labels, d
    * with {@link #selfQuadratic}, so a row scored alone gets the job's number bit for bit.
    */
   public static double selfScore(GlmLoss loss, Vector a, double y, double c, double[] x,
-      io.hypergrad.linalg.DenseCholesky factor, long n) {
+      io.hypergrad.linalg.InverseQuadratic factor, long n) {
     double[] r = new double[loss.outputs()];
     loss.residual(a, y, x, r);
     double q = selfQuadratic(factor).of(r, a);

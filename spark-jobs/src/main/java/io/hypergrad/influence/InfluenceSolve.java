@@ -7,6 +7,8 @@ import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.estimator.Estimators;
 import io.hypergrad.linalg.Blas;
 import io.hypergrad.linalg.DenseCholesky;
+import io.hypergrad.linalg.InverseQuadratic;
+import io.hypergrad.linalg.LowRankInverse;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.GlmLoss;
@@ -45,9 +47,11 @@ public final class InfluenceSolve {
    * @param exactMaxP        the largest p exact factors
    * @param innerTol         Newton-CG's relative gradient tolerance
    * @param innerMaxIter     Newton-CG's step limit
+   * @param selfRank         the rank of A⁻¹'s approximation for self-influence beyond exactMaxP
+   * @param powerSteps       that approximation's power steps
    */
   public record Settings(EstimatorSpec spec, long seed, int batch, int iterations, double divergenceFactor, int exactMaxP,
-      double innerTol, int innerMaxIter) {}
+      double innerTol, int innerMaxIter, int selfRank, int powerSteps) {}
 
   /**
    * The solved problem.
@@ -60,7 +64,7 @@ public final class InfluenceSolve {
    * @param solveSeconds s's time
    */
   public record Result(double[] x, NewtonCg.Result inner, double[] s, double residual, GlmLinearSystem system,
-      double innerSeconds, double solveSeconds, DenseCholesky hessian) {}
+      double innerSeconds, double solveSeconds, InverseQuadratic hessian) {}
 
   /** The influence targets: the validation loss (s = A⁻¹∇f), or each row's own loss (A's Cholesky factor). */
   public static final java.util.List<String> TARGETS = java.util.List.of("validation", "self", "queries", "groups");
@@ -107,26 +111,67 @@ public final class InfluenceSolve {
   public static Settings settings(JobConfig cfg, EstimatorSpec spec) {
     return new Settings(spec, cfg.getLong("seed"), cfg.getPositiveInt("batch"), cfg.getPositiveInt("iterations"),
         cfg.getDouble("divergence_factor"), cfg.getPositiveInt("exact_max_p"), cfg.getDouble("problem.inner_tol"),
-        cfg.getPositiveInt("problem.inner_max_iter"));
+        cfg.getPositiveInt("problem.inner_max_iter"), cfg.getPositiveInt("influence.rank"),
+        cfg.getNonNegativeInt("influence.power_steps"));
   }
 
   /**
-   * x* from {@code x0} (zeros when null), then A's dense Cholesky factor (p within {@code
-   * exactMaxP}; one pass) for every row's ∇ℓᵢᵀA⁻¹∇ℓᵢ on the executors.
+   * x* from {@code x0} (zeros when null), then A⁻¹ for every row's ∇ℓᵢᵀA⁻¹∇ℓᵢ on the executors: A's
+   * dense Cholesky factor (one pass) for p within {@code exactMaxP}, beyond it a rank-k
+   * approximation ({@link #lowRank}).
    */
   public static Result runSelf(GlmBilevelProblem problem, double[] x0, Settings settings, PrintStream log) {
     int p = problem.p();
-    requireDense(p, settings.exactMaxP(), "influence.target = self factors", "raise exact_max_p, or use "
-        + "influence.target = validation");
     long t0 = System.nanoTime();
     NewtonCg.Result inner = innerSolve(problem, x0, settings, log);
     double innerSeconds = (System.nanoTime() - t0) / 1e9;
     GlmLinearSystem system = problem.linearSystemAt(inner.x());
     t0 = System.nanoTime();
-    DenseCholesky factor = factor(system);
+    InverseQuadratic inverse;
+    if (p <= settings.exactMaxP()) {
+      inverse = factor(system);
+      log.printf(Locale.ROOT, "A (%d×%d) built in one pass and factored (%.2f s)%n", p, p, (System.nanoTime() - t0) / 1e9);
+    } else {
+      inverse = lowRank(problem, inner.x(), settings, log);
+    }
     double solveSeconds = (System.nanoTime() - t0) / 1e9;
-    log.printf(Locale.ROOT, "A (%d×%d) built in one pass and factored (%.2f s)%n", p, p, solveSeconds);
-    return new Result(inner.x(), inner, null, Double.NaN, system, innerSeconds, solveSeconds, factor);
+    return new Result(inner.x(), inner, null, Double.NaN, system, innerSeconds, solveSeconds, inverse);
+  }
+
+  /**
+   * A⁻¹ at x approximated with rank {@code selfRank} ({@link LowRankInverse}: the regulariser's
+   * diagonal exact, the data's curvature on a subspace found in powerSteps + 2 block passes). An
+   * intercept, which no regulariser touches, takes its own curvature A_jj (one more pass).
+   */
+  public static LowRankInverse lowRank(GlmBilevelProblem problem, double[] x, Settings settings, PrintStream log) {
+    long t0 = System.nanoTime();
+    int p = problem.p();
+    double[] d = problem.regularizerDiagonal();
+    int[] free = java.util.stream.IntStream.range(0, p).filter(j -> !(d[j] > 0)).toArray();
+    int intercepts = problem.intercept() ? problem.loss().outputs() : 0;
+    if (free.length > intercepts) {
+      throw new IllegalArgumentException(free.length + " of the " + p + " coefficients are not regularised (rho·λ² + "
+          + "model_ridge = 0 there); beyond exact_max_p self-influence approximates A⁻¹ around the regulariser, which must "
+          + "cover every coefficient but the intercepts");
+    }
+    if (free.length > 0) {
+      double[] units = new double[p * free.length];
+      double[] columns = new double[p * free.length];
+      for (int m = 0; m < free.length; m++) {
+        units[m * p + free[m]] = 1;
+      }
+      problem.innerHessianProduct(x, null, units, free.length, columns);
+      for (int m = 0; m < free.length; m++) {
+        d[free[m]] = columns[m * p + free[m]];
+      }
+    }
+    LowRankInverse inverse = LowRankInverse.of((vs, k, out) -> problem.innerHessianProduct(x, null, vs, k, out), d,
+        settings.selfRank(), settings.powerSteps(), settings.seed());
+    double[] theta = inverse.ritzValues();
+    log.printf(Locale.ROOT, "A⁻¹ approximated with rank %d (p = %d above exact_max_p = %d; %d block passes): the scaled "
+        + "Hessian's Ritz values from %.4g to %.4g (1: the regulariser alone) (%.2f s)%n", inverse.rank(), p,
+        settings.exactMaxP(), settings.powerSteps() + 2, theta[0], theta[theta.length - 1], (System.nanoTime() - t0) / 1e9);
+    return inverse;
   }
 
   /** x* by Newton-CG from {@code x0} (zeros when null), logged. */

@@ -13,7 +13,8 @@ import io.hypergrad.influence.InfluenceScores;
 import io.hypergrad.influence.InfluenceSolve;
 import io.hypergrad.influence.QueryInfluence;
 import io.hypergrad.linalg.Blas;
-import io.hypergrad.linalg.DenseCholesky;
+import io.hypergrad.linalg.InverseQuadratic;
+import io.hypergrad.linalg.LowRankInverse;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLinearSystem;
 import io.hypergrad.model.GlmLoss;
@@ -113,7 +114,8 @@ public final class InfluenceJob {
       try {
         solved = self ? InfluenceSolve.runSelf(problem, null, settings, log) : InfluenceSolve.run(problem, null, settings, log);
       } catch (IllegalArgumentException e) {
-        throw new InvalidConfigException(cfg.where(self ? "exact_max_p" : "method") + ": " + e.getMessage(), e);
+        throw new InvalidConfigException(cfg.where(!self ? "method" : problem.p() > settings.exactMaxP() ? "influence.rank"
+            : "exact_max_p") + ": " + e.getMessage(), e);
       }
       NewtonCg.Result inner = solved.inner();
       double[] x = solved.x();
@@ -139,10 +141,10 @@ public final class InfluenceJob {
       boolean clean = rows.cleanLabels();
       Broadcast<double[]> xb = jsc.broadcast(x);
       Broadcast<double[]> sb = self ? null : jsc.broadcast(s);
-      Broadcast<DenseCholesky> hb = self ? jsc.broadcast(solved.hessian()) : null;
+      Broadcast<InverseQuadratic> hb = self ? jsc.broadcast(solved.hessian()) : null;
       Broadcast<double[]> cgb = sCg == null ? null : jsc.broadcast(sCg);
       long total = n;
-      // validation: −(cᵢ/n)∇ℓᵢ·s; self: +(cᵢ/n)∇ℓᵢᵀA⁻¹∇ℓᵢ, one triangular solve a row
+      // validation: −(cᵢ/n)∇ℓᵢ·s; self: +(cᵢ/n)∇ℓᵢᵀA⁻¹∇ℓᵢ, one triangular solve (or rank dot products) a row
       JavaRDD<InfluenceScores> scores = trainRows.partitions().map(part -> InfluenceScores.of(part, loss, xb.value(),
           self ? InfluenceScores.selfQuadratic(hb.value()) : InfluenceScores.dotWith(sb.value()),
           cgb == null ? null : InfluenceScores.dotWith(cgb.value()), self ? 1.0 : -1.0, total, clean))
@@ -166,8 +168,16 @@ public final class InfluenceJob {
       summary.put("partitions", trainRows.partitionCount());
       summary.put("plan", "distributed");
       summary.put("target", self ? "self" : "validation");
+      LowRankInverse lowRank = solved.hessian() instanceof LowRankInverse l ? l : null;
       if (self) {
-        summary.put("method", "exact");
+        summary.put("method", lowRank == null ? "exact" : "low-rank");
+        if (lowRank != null) {
+          double[] theta = lowRank.ritzValues();
+          summary.put("self_rank", lowRank.rank());
+          summary.put("self_power_steps", settings.powerSteps());
+          summary.put("self_ritz_min", theta[0]);
+          summary.put("self_ritz_max", theta[theta.length - 1]);
+        }
         summary.put("sign", "self_influence = (c_i/n) grad_i^T A^-1 grad_i >= 0: how much up-weighting row i lowers its "
             + "own loss (removing it raises its loss by about that much); high: the model bends to fit the row");
       } else {
@@ -199,7 +209,7 @@ public final class InfluenceJob {
       }
       InfluenceReport.writeTop(out.path("top.csv"), scores, topK, clean, self);
       HistogramPlot.write(out.path("histogram.png"), self ? "self-influence of each training row: " + task + " (n = " + n
-          + ", exact)" : "influence of each training row on the validation loss: " + task + " (n = " + n + ", "
+          + (lowRank == null ? ", exact)" : ", rank " + lowRank.rank() + ")") : "influence of each training row on the validation loss: " + task + " (n = " + n + ", "
           + spec.method().canonicalName() + ")", self ? "self-influence (high: the model bends to fit the row)"
           : "influence (> 0 harmful, < 0 helpful)", (double[]) histogram.get("edges"), (long[]) histogram.get("counts"));
       summary.put("histogram", histogram);

@@ -95,7 +95,8 @@ public interface InfluenceColumns extends Params {
           + "(> 0 harmful: up-weighting the row raises it)");
       lossCol = new Param<>(owner, "lossCol", "output column of each row's loss at the fitted model");
       selfInfluenceCol = new Param<>(owner, "selfInfluenceCol", "output column of each row's influence on its own loss, "
-          + "(c/n)∇ℓᵀA⁻¹∇ℓ (the fit factors the dense A: p within 4000); empty: not computed");
+          + "(c/n)∇ℓᵀA⁻¹∇ℓ (the fit factors the dense A for p within exact_max_p, beyond it approximates A⁻¹ with rank "
+          + "influence.rank); empty: not computed");
     }
 
     /** MLlib's defaults. */

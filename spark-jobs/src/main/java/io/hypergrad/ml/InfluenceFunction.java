@@ -6,6 +6,7 @@ import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
 import io.hypergrad.estimator.EstimatorSpec;
 import io.hypergrad.influence.InfluenceSolve;
+import io.hypergrad.linalg.InverseQuadratic;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.task.GlmData;
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,8 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
   private final IntParam maxIter;
   private final DoubleParam tol;
   private final LongParam seed;
+  private final IntParam exactMaxP;
+  private final IntParam selfInfluenceRank;
   private InitialModel initial;
 
   public InfluenceFunction() {
@@ -80,6 +83,10 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     maxIter = new IntParam(this, "maxIter", "Newton-CG steps at most for the inner model (≥ 1)");
     tol = new DoubleParam(this, "tol", "Newton-CG's tolerance: ‖∇g‖ relative to its start (> 0)");
     seed = new LongParam(this, "seed", "the sampler's seed");
+    exactMaxP = new IntParam(this, "exactMaxP", "the largest p for a dense Hessian (exact, and selfInfluenceCol's "
+        + "Cholesky factor): 8p² bytes on the driver and each executor (≥ 1)");
+    selfInfluenceRank = new IntParam(this, "selfInfluenceRank", "selfInfluenceCol beyond exactMaxP: the rank of A⁻¹'s "
+        + "approximation (≥ 1; the influence job's influence.rank)");
     columns.setDefaults(this);
     setDefault(family, "binomial");
     setDefault(regParam, 0.0);
@@ -91,6 +98,8 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     setDefault(maxIter, 100);
     setDefault(tol, 1e-9);
     setDefault(seed, 0L);
+    setDefault(exactMaxP, 4000);
+    setDefault(selfInfluenceRank, 100);
   }
 
   @Override
@@ -133,6 +142,24 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
 
   public IntParam iterations() {
     return iterations;
+  }
+
+  public IntParam exactMaxP() {
+    return exactMaxP;
+  }
+
+  public IntParam selfInfluenceRank() {
+    return selfInfluenceRank;
+  }
+
+  public InfluenceFunction setExactMaxP(int v) {
+    set(exactMaxP, v);
+    return this;
+  }
+
+  public InfluenceFunction setSelfInfluenceRank(int v) {
+    set(selfInfluenceRank, v);
+    return this;
   }
 
   public IntParam maxIter() {
@@ -285,6 +312,8 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     keys.put("method", getOrDefault(method));
     keys.put("iterations", ((Integer) getOrDefault(iterations)));
     keys.put("seed", ((Long) getOrDefault(seed)));
+    keys.put("exact_max_p", ((Integer) getOrDefault(exactMaxP)));
+    keys.put("influence", Map.of("rank", ((Integer) getOrDefault(selfInfluenceRank))));
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("model", model);
     problem.put("hyper_model", getOrDefault(hyperModel));
@@ -354,21 +383,31 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     InfluenceFunctionModel model = new InfluenceFunctionModel(uid, StageConfig.MODELS.get(familyName()), data.classes(),
         withIntercept, features, n, ingested.weightFactor(), solved.x(), solved.s(),
         problem.outerLoss(solved.x()), solved.residual(), solved.inner().iterations(), solved.inner().gradNorm(),
-        x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm, selfFactor(problem, solved));
+        x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm, selfInverse(problem, solved, cfg, spec, quiet));
     problem.release();
     ingested.table().release();
     copyValues(model, ParamMap.empty());
     return model.setParent(this);
   }
 
-  /** A's Cholesky factor at x* when self-influence is asked for (p within the exact solve's limit), else null. */
-  private double[] selfFactor(GlmBilevelProblem problem, InfluenceSolve.Result solved) {
+  /**
+   * A⁻¹ at x* when self-influence is asked for, as the job's self target has it: the Cholesky factor
+   * for p within exact_max_p, beyond it the rank-{@code influence.rank} approximation; else null.
+   */
+  private InverseQuadratic selfInverse(GlmBilevelProblem problem, InfluenceSolve.Result solved, JobConfig cfg,
+      EstimatorSpec spec, PrintStream log) {
     if (!wantsSelfInfluence()) {
       return null;
     }
-    InfluenceSolve.requireDense(problem.p(), config((Double) getOrDefault(regParam)).getPositiveInt("exact_max_p"),
-        "InfluenceFunction: selfInfluenceCol factors", "leave selfInfluenceCol empty for this model");
-    return InfluenceSolve.factor(solved.system()).storage();
+    InfluenceSolve.Settings settings = InfluenceSolve.settings(cfg, spec);
+    if (problem.p() <= settings.exactMaxP()) {
+      return InfluenceSolve.factor(solved.system());
+    }
+    try {
+      return InfluenceSolve.lowRank(problem, solved.x(), settings, log);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("InfluenceFunction: selfInfluenceCol: " + e.getMessage(), e);
+    }
   }
 
   public InfluenceFunction setSelfInfluenceCol(String v) {

@@ -1,6 +1,8 @@
 package io.hypergrad.ml;
 
 import io.hypergrad.influence.InfluenceScores;
+import io.hypergrad.linalg.DenseCholesky;
+import io.hypergrad.linalg.InverseQuadratic;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.model.Intercept;
 import org.apache.spark.ml.Model;
@@ -49,12 +51,13 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
   // an initial model's ‖∇g‖ where it started, and ‖∇g(0)‖ for scale (NaN without one)
   private final double initialGradNorm;
   private final double zeroGradNorm;
-  // A's Cholesky factor at x* when the fit was asked for self-influence, else null
-  private final double[] hessianFactor;
+  // A⁻¹ at x* (its Cholesky factor, or its low-rank approximation beyond exact_max_p) when the fit was asked for
+  // self-influence, else null
+  private final InverseQuadratic hessianInverse;
 
   InfluenceFunctionModel(String uid, String model, int classes, boolean intercept, int featureCount, long trainRows,
       double weightFactor, double[] x, double[] s, double validationLoss, double residual, int innerSteps,
-      double innerGradNorm, double initialGradNorm, double zeroGradNorm, double[] hessianFactor) {
+      double innerGradNorm, double initialGradNorm, double zeroGradNorm, InverseQuadratic hessianInverse) {
     this.uid = uid;
     this.columns = new Holder(this);
     this.model = model;
@@ -71,7 +74,7 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
     this.innerGradNorm = innerGradNorm;
     this.initialGradNorm = initialGradNorm;
     this.zeroGradNorm = zeroGradNorm;
-    this.hessianFactor = hessianFactor == null ? null : hessianFactor.clone();
+    this.hessianInverse = hessianInverse;
     columns.setDefaults(this);
   }
 
@@ -180,8 +183,8 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
   @Override
   public StructType transformSchema(StructType schema) {
     checkInputs(schema);
-    if (wantsSelfInfluence() && hessianFactor == null) {
-      throw new IllegalArgumentException("selfInfluenceCol is set but the model has no Hessian factor: fit the "
+    if (wantsSelfInfluence() && hessianInverse == null) {
+      throw new IllegalArgumentException("selfInfluenceCol is set but the model has no Hessian inverse: fit the "
           + "InfluenceFunction with selfInfluenceCol set");
     }
     return withOutputs(schema);
@@ -225,7 +228,7 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
     if (!wantsSelfInfluence()) {
       return scored;
     }
-    io.hypergrad.linalg.DenseCholesky hessian = io.hypergrad.linalg.DenseCholesky.ofStorage(hessianFactor, x.length);
+    InverseQuadratic hessian = hessianInverse;
     UserDefinedFunction self = functions.udf((UDF3<Vector, Double, Double, Double>) (a, y, w) -> a == null || y == null
         || w == null ? null : InfluenceScores.selfScore(loss, withIntercept ? Intercept.augment(a) : a, y,
             weighted ? w * factor : 1.0, xs, hessian, n), DataTypes.DoubleType);
@@ -237,7 +240,7 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
   public InfluenceFunctionModel copy(ParamMap extra) {
     InfluenceFunctionModel copy = new InfluenceFunctionModel(uid, model, classes, intercept, featureCount, trainRows,
         weightFactor, x, s, validationLoss, residual, innerSteps, innerGradNorm, initialGradNorm, zeroGradNorm,
-        hessianFactor);
+        hessianInverse);
     return copyValues(copy, extra).setParent(parent());
   }
 
@@ -249,7 +252,8 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
       .add("residual", DataTypes.DoubleType).add("inner_steps", DataTypes.IntegerType)
       .add("inner_grad_norm", DataTypes.DoubleType).add("initial_grad_norm", DataTypes.DoubleType)
       .add("zero_grad_norm", DataTypes.DoubleType)
-      .add("hessian_factor", DataTypes.createArrayType(DataTypes.DoubleType), true);
+      .add("hessian_factor", DataTypes.createArrayType(DataTypes.DoubleType), true)
+      .add("hessian_kind", DataTypes.StringType, true);
 
   @Override
   public MLWriter write() {
@@ -259,7 +263,8 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
       public void saveImpl(String path) {
         ModelFiles.write(m, path, sparkSession(), DATA, RowFactory.create(model, classes, intercept, featureCount,
             trainRows, weightFactor, ModelFiles.boxed(x), ModelFiles.boxed(s), validationLoss, residual, innerSteps,
-            innerGradNorm, initialGradNorm, zeroGradNorm, hessianFactor == null ? null : ModelFiles.boxed(hessianFactor)));
+            innerGradNorm, initialGradNorm, zeroGradNorm, hessianInverse == null ? null
+            : ModelFiles.boxed(hessianInverse.storage()), hessianInverse == null ? null : hessianInverse.kind()));
       }
     };
   }
@@ -273,7 +278,9 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
         return saved.withParams(new InfluenceFunctionModel(saved.metadata().uid(), r.getString(0), r.getInt(1),
             r.getBoolean(2), r.getInt(3), r.getLong(4), r.getDouble(5), ModelFiles.unboxed(r.getList(6)),
             ModelFiles.unboxed(r.getList(7)), r.getDouble(8), r.getDouble(9), r.getInt(10), r.getDouble(11),
-            r.getDouble(12), r.getDouble(13), r.isNullAt(14) ? null : ModelFiles.unboxed(r.getList(14))));
+            r.getDouble(12), r.getDouble(13), r.isNullAt(14) ? null : InverseQuadratic.of(
+                r.length() > 15 && !r.isNullAt(15) ? r.getString(15) : DenseCholesky.KIND,
+                ModelFiles.unboxed(r.getList(14)), r.getList(6).size())));
       }
     };
   }

@@ -24,12 +24,17 @@ public final class OutputDirectory implements AutoCloseable {
   private final Path target;
   private final Path staging;
   private final boolean fileByFile;
+  // held from prepare to close, so two runs into one --out cannot both write (null for inside: its caller locks)
+  private final RunLock lock;
+  // inside: at commit, remove the target's other entries except these (null: leave them)
+  private java.util.Set<String> replaceAllBut;
   private boolean committed;
 
-  private OutputDirectory(Path target, Path staging, boolean fileByFile) {
+  private OutputDirectory(Path target, Path staging, boolean fileByFile, RunLock lock) {
     this.target = target;
     this.staging = staging;
     this.fileByFile = fileByFile;
+    this.lock = lock;
   }
 
   /**
@@ -42,12 +47,25 @@ public final class OutputDirectory implements AutoCloseable {
     Path abs = target.toAbsolutePath().normalize();
     Files.createDirectories(abs);
     removeDeadStaging(abs, ".results-staging-");
-    return new OutputDirectory(abs, Files.createTempDirectory(abs, ".results-staging-" + owner()), true);
+    return new OutputDirectory(abs, Files.createTempDirectory(abs, ".results-staging-" + owner()), true, null);
   }
 
-  /** Checks the target and makes the staging directory; call before the job does any work. */
+  /**
+   * Locks the target ({@link RunLock}: a second run into it is refused while this one lives), checks
+   * it and makes the staging directory; call before the job does any work.
+   */
   public static OutputDirectory prepare(Path target, boolean overwrite) {
     Path abs = target.toAbsolutePath().normalize();
+    RunLock lock = RunLock.onLocal(abs, "--out " + target);
+    try {
+      return prepare(target, abs, overwrite, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static OutputDirectory prepare(Path target, Path abs, boolean overwrite, RunLock lock) {
     if (Files.exists(abs)) {
       if (!Files.isDirectory(abs)) {
         throw new IllegalArgumentException("--out " + target + " exists and is not a directory");
@@ -61,10 +79,19 @@ public final class OutputDirectory implements AutoCloseable {
       Files.createDirectories(parent);
       removeDeadStaging(parent, "." + abs.getFileName() + ".staging-");
       Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".staging-" + owner());
-      return new OutputDirectory(abs, staging, false);
+      return new OutputDirectory(abs, staging, false, lock);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a staging directory beside " + target + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * For {@link #inside}: at commit, also remove the target's entries the new results do not hold,
+   * except hidden ones and {@code keep} (a run that replaces an old one's results, e.g. its checkpoint).
+   */
+  public OutputDirectory replacingAllBut(java.util.Set<String> keep) {
+    this.replaceAllBut = keep;
+    return this;
   }
 
   /** Where the job writes its files. */
@@ -114,17 +141,35 @@ public final class OutputDirectory implements AutoCloseable {
         Files.move(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
       committed = true;
+      if (replaceAllBut != null) {
+        java.util.Set<String> fresh = new java.util.HashSet<>();
+        files.forEach(f -> fresh.add(f.getFileName().toString()));
+        try (Stream<Path> st = Files.list(target)) {
+          for (Path old : st.toList()) {
+            String name = old.getFileName().toString();
+            if (!name.startsWith(".") && !fresh.contains(name) && !replaceAllBut.contains(name)) {
+              deleteTree(old);
+            }
+          }
+        }
+      }
       deleteTree(staging);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move results into " + target + ": " + e.getMessage(), e);
     }
   }
 
-  /** Drops the staging directory unless it was committed. */
+  /** Drops the staging directory unless it was committed, and releases the lock. */
   @Override
   public void close() {
-    if (!committed) {
-      deleteTree(staging);
+    try {
+      if (!committed) {
+        deleteTree(staging);
+      }
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
     }
   }
 
@@ -133,7 +178,7 @@ public final class OutputDirectory implements AutoCloseable {
     return host() + "-" + ProcessHandle.current().pid() + "-";
   }
 
-  private static String host() {
+  static String host() {
     try {
       return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.]", "_");
     } catch (java.net.UnknownHostException e) {

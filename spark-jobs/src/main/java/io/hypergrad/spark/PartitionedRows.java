@@ -90,7 +90,14 @@ public final class PartitionedRows implements RowSource {
 
   /** One pass: every partition's partial, added into {@code out} in partition order. */
   private void addInOrder(Function<RowPartition, double[]> partial, double[] out) {
-    for (double[] part : parts.map(partial).collect()) {
+    // partials too large to collect at once under spark.driver.maxResultSize (a dense Hessian per partition)
+    // come one partition at a time: the same sum in the same order, one partial held on the driver
+    long bytes = 8L * out.length * parts.getNumPartitions();
+    long limit = parts.context().getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+    java.util.Iterator<double[]> partials = limit > 0 && bytes > limit / 2 ? parts.map(partial).toLocalIterator()
+        : parts.map(partial).collect().iterator();
+    while (partials.hasNext()) {
+      double[] part = partials.next();
       for (int j = 0; j < out.length; j++) {
         out[j] += part[j];
       }

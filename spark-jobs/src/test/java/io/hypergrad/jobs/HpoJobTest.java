@@ -215,4 +215,52 @@ class HpoJobTest {
     assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
     assertEquals("mine", Files.readString(out.resolve("notes.txt")));
   }
+
+  @Test
+  void anOverwriteThatFailsKeepsTheOldResultsAndOneThatEndsReplacesThem() throws Exception {
+    Path out = dir.resolve("replaced");
+    try (Stream<Path> files = Files.walk(whole)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, out.resolve(whole.relativize(f).toString()));
+      }
+    }
+    byte[] history = Files.readAllBytes(out.resolve("history.csv"));
+    byte[] summary = Files.readAllBytes(out.resolve("summary.json"));
+    byte[] lambda = Files.readAllBytes(out.resolve("lambda.json"));
+    Path oldStep = newestStep(out);
+    byte[] oldCheckpoint = Files.readAllBytes(oldStep);
+    Files.writeString(out.resolve("stale.txt"), "from an old run");
+    List<String> sets = new ArrayList<>(SMALL);
+    sets.add("outer.lr=0.05");
+    // a crash after the second outer step of the new run: the old results and checkpoint are untouched
+    assertThrows(IllegalStateException.class, () -> HpoJob.run(new RunOptions(CONF, sets, out, true), quiet(), 2));
+    assertArrayEquals(history, Files.readAllBytes(out.resolve("history.csv")));
+    assertArrayEquals(summary, Files.readAllBytes(out.resolve("summary.json")));
+    assertArrayEquals(lambda, Files.readAllBytes(out.resolve("lambda.json")));
+    assertArrayEquals(oldCheckpoint, Files.readAllBytes(oldStep));
+    assertTrue(Files.isDirectory(out.resolve("checkpoint.replacement")), "the new run's steps wait beside the old ones");
+    // the same command without --overwrite goes on with the new run, and its end replaces the old results
+    HpoJob.run(new RunOptions(CONF, sets, out, false), quiet(), -1);
+    assertFalse(Files.exists(out.resolve("checkpoint.replacement")));
+    assertFalse(Files.exists(out.resolve("stale.txt")), "an overwritten run's other files go");
+    assertTrue(Files.exists(out.resolve("checkpoint")));
+    Path fresh = run("replaced-fresh", List.of("outer.lr=0.05"), -1);
+    assertEquals(historyWithoutSeconds(fresh), historyWithoutSeconds(out), "resumed bit for bit as an uninterrupted run");
+    assertArrayEquals(lambda(fresh), lambda(out));
+    assertFalse(java.util.Arrays.equals(lambda, Files.readAllBytes(out.resolve("lambda.json"))));
+  }
+
+  @Test
+  void aSecondRunIntoALockedOutIsRefused() throws Exception {
+    Path out = dir.resolve("locked");
+    try (io.hypergrad.output.RunLock held = io.hypergrad.output.RunLock.onLocal(out, "test")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run("locked", List.of(), -1));
+      assertTrue(e.getMessage().contains("being written by another run (process " + ProcessHandle.current().pid()),
+          e.getMessage());
+      assertFalse(Files.exists(out.resolve("history.csv")));
+    }
+    // released: the same run goes
+    run("locked", List.of(), -1);
+    assertTrue(Files.exists(out.resolve("summary.json")));
+  }
 }

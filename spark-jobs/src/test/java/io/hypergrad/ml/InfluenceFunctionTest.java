@@ -85,8 +85,8 @@ class InfluenceFunctionTest {
         .setMethodParams("tol = 1e-12").setFitIntercept(true);
   }
 
-  @Test
-  void theStagesScoresAreTheInfluenceJobsBitForBit() throws Exception {
+  /** The influence job's config for the stage's problem: the same table, columns, split and model. */
+  static Path jobConf() throws java.io.IOException {
     Path conf = dir.resolve("job.conf");
     Files.writeString(conf, """
         task = glm
@@ -100,6 +100,46 @@ class InfluenceFunctionTest {
         compare_cg = false
         partitions = 1
         """.formatted(table.toString().replace("\\", "/"), CATEGORICAL));
+    return conf;
+  }
+
+  @Test
+  void selfInfluenceBeyondExactMaxPIsTheJobsLowRankApproximation() throws Exception {
+    InfluenceFunction stage = stage().setSelfInfluenceCol("self_influence").setExactMaxP(5);
+    PipelineModel exact = pipeline(stage().setSelfInfluenceCol("self_influence")).fit(adult);
+    int p = ((InfluenceFunctionModel) exact.stages()[3]).coefficients().size() + 1;
+    PipelineModel lowRank = pipeline(stage.setSelfInfluenceRank(p)).fit(adult);
+    Map<Long, Double> exactSelf = selfColumn(exact.transform(adult));
+    Map<Long, Double> fullRank = selfColumn(lowRank.transform(adult));
+    double worst = 0;
+    for (Map.Entry<Long, Double> e : exactSelf.entrySet()) {
+      worst = Math.max(worst, Math.abs(fullRank.get(e.getKey()) - e.getValue()) / e.getValue());
+    }
+    // rank p holds the whole subspace: rounding only (the intercept's diagonal entry is its own curvature)
+    assertTrue(worst < 1e-8, "rank p against the Cholesky factor, relative " + worst);
+    Path job = InfluenceJob.run(new RunOptions(jobConf().toFile(), List.of("influence.target=self", "exact_max_p=5",
+        "influence.rank=" + p), dir.resolve("job-self-low-rank"), false), QUIET);
+    Map<Long, Double> jobSelf = new HashMap<>();
+    for (Row r : SparkSessions.get().read().parquet(job.resolve("scores").toString()).collectAsList()) {
+      jobSelf.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("self_influence")));
+    }
+    assertEquals(jobSelf, fullRank, "the stage's low-rank self-influence is the job's bit for bit");
+    Path saved = dir.resolve("low-rank-model");
+    lowRank.write().overwrite().save(saved.toString());
+    assertEquals(fullRank, selfColumn(PipelineModel.load(saved.toString()).transform(adult)), "saved and loaded");
+  }
+
+  private static Map<Long, Double> selfColumn(Dataset<Row> scored) {
+    Map<Long, Double> m = new HashMap<>();
+    for (Row r : scored.filter(functions.not(functions.col("is_val"))).select("id", "self_influence").collectAsList()) {
+      m.put(r.getLong(0), r.getDouble(1));
+    }
+    return m;
+  }
+
+  @Test
+  void theStagesScoresAreTheInfluenceJobsBitForBit() throws Exception {
+    Path conf = jobConf();
     Path out = InfluenceJob.run(new RunOptions(conf.toFile(), List.of(), dir.resolve("job"), false), QUIET);
     Map<Long, Double> job = new HashMap<>();
     for (Row r : SparkSessions.get().read().parquet(out.resolve("scores").toString()).collectAsList()) {

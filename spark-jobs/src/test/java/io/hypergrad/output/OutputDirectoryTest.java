@@ -1,5 +1,6 @@
 package io.hypergrad.output;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,5 +33,39 @@ class OutputDirectoryTest {
       assertTrue(Files.exists(neighbour), "another --out's is left alone");
       assertTrue(out.path("x").getParent().getFileName().toString().startsWith(".out.staging-" + me));
     }
+  }
+
+  @Test
+  void aLiveRunsLockRefusesASecondRunADeadOnesIsTakenOverAndAnotherHostsIsNamed() throws Exception {
+    Path out = dir.resolve("locked");
+    Path lockFile = dir.resolve(".locked.lock");
+    try (OutputDirectory first = OutputDirectory.prepare(out, false)) {
+      assertTrue(Files.exists(lockFile));
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> OutputDirectory.prepare(out, true));
+      assertTrue(e.getMessage().startsWith("--out " + out + " is being written by another run (process "
+          + ProcessHandle.current().pid() + " on " + OutputDirectory.host()), e.getMessage());
+      assertTrue(e.getMessage().contains("delete " ), e.getMessage());
+    }
+    assertFalse(Files.exists(lockFile), "released at close");
+    // a crashed holder (its process gone) does not block the next run
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Files.writeString(lockFile, OutputDirectory.host() + " " + gone.pid() + " 1\n");
+    try (OutputDirectory next = OutputDirectory.prepare(out, false)) {
+      assertTrue(Files.readString(lockFile).startsWith(OutputDirectory.host() + " " + ProcessHandle.current().pid() + " "));
+    }
+    // a pid reused by a process that started at another time: the holder is gone too
+    Files.writeString(lockFile, OutputDirectory.host() + " " + ProcessHandle.current().pid() + " 1\n");
+    try (OutputDirectory next = OutputDirectory.prepare(out, false)) {
+      assertTrue(Files.exists(lockFile));
+    }
+    // another host's holder cannot be judged from here: refused, the file named
+    Files.writeString(lockFile, "elsewhere 42 1\n");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> OutputDirectory.prepare(out, false));
+    assertTrue(e.getMessage().contains("process 42 on elsewhere") && e.getMessage().contains(lockFile.toString()),
+        e.getMessage());
+    assertEquals("elsewhere 42 1\n", Files.readString(lockFile), "left as it was");
   }
 }
