@@ -18,6 +18,8 @@ import org.apache.spark.ml.linalg.Vectors;
 public final class IdxReader {
   private static final int IMAGES_MAGIC = 2051;
   private static final int LABELS_MAGIC = 2049;
+  /** Pixels an image at most (4096×4096): a header beyond it is damaged, not an image to allocate. */
+  static final long MAX_PIXELS = 1L << 24;
 
   private IdxReader() {}
 
@@ -25,15 +27,17 @@ public final class IdxReader {
   public static RawDataset read(Path images, Path labels) throws IOException {
     double[] y = readLabels(labels);
     try (DataInputStream in = new DataInputStream(InputFiles.open(images))) {
-      int magic = in.readInt();
+      int[] header = header(in, images, 4);
+      int magic = header[0];
       if (magic != IMAGES_MAGIC) {
         throw new DataFormatException(images.toString(), 0, "magic", "expected " + IMAGES_MAGIC + " (IDX images), found " + magic);
       }
-      int count = in.readInt();
-      int rows = in.readInt();
-      int cols = in.readInt();
-      if (count < 0 || rows <= 0 || cols <= 0) {
-        throw new DataFormatException(images.toString(), 0, "dimensions", "bad header: " + count + " images of " + rows + "×" + cols);
+      int count = header[1];
+      int rows = header[2];
+      int cols = header[3];
+      if (count < 0 || rows <= 0 || cols <= 0 || (long) rows * cols > MAX_PIXELS) {
+        throw new DataFormatException(images.toString(), 0, "dimensions", "bad header: " + count + " images of " + rows + "×"
+            + cols + " (at most " + MAX_PIXELS + " pixels an image)");
       }
       if (count != y.length) {
         throw new DataFormatException(images.toString(), 0, "count", count + " images but " + labels + " has " + y.length + " labels");
@@ -66,21 +70,35 @@ public final class IdxReader {
     }
   }
 
+  /** The header's {@code ints} big-endian ints, or an error naming the file when it ends first. */
+  private static int[] header(DataInputStream in, Path file, int ints) throws IOException {
+    int[] out = new int[ints];
+    for (int i = 0; i < ints; i++) {
+      try {
+        out[i] = in.readInt();
+      } catch (EOFException e) {
+        throw new DataFormatException(file.toString(), 0, "header", "file ends inside its " + 4 * ints + "-byte IDX header");
+      }
+    }
+    return out;
+  }
+
   private static double[] readLabels(Path labels) throws IOException {
     try (DataInputStream in = new DataInputStream(InputFiles.open(labels))) {
-      int magic = in.readInt();
+      int[] header = header(in, labels, 2);
+      int magic = header[0];
       if (magic != LABELS_MAGIC) {
         throw new DataFormatException(labels.toString(), 0, "magic", "expected " + LABELS_MAGIC + " (IDX labels), found " + magic);
       }
-      int count = in.readInt();
+      int count = header[1];
       if (count < 0) {
         throw new DataFormatException(labels.toString(), 0, "count", "negative count " + count);
       }
-      byte[] buf = new byte[count];
-      try {
-        in.readFully(buf);
-      } catch (EOFException e) {
-        throw new DataFormatException(labels.toString(), 0, "labels", "file ends before its " + count + " labels");
+      // read as far as the file goes (not a buffer of the header's count first: a damaged count can be 2³¹)
+      byte[] buf = in.readNBytes(count);
+      if (buf.length < count) {
+        throw new DataFormatException(labels.toString(), 0, "labels", "file ends after " + buf.length + " of its " + count
+            + " labels");
       }
       if (in.read() != -1) {
         throw new DataFormatException(labels.toString(), count, "labels", "bytes left after " + count + " labels");

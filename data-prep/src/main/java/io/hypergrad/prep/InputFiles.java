@@ -23,7 +23,39 @@ public final class InputFiles {
     int b0 = in.read();
     int b1 = in.read();
     in.reset();
-    return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new Gzip(file, in), 1 << 16) : in;
+  }
+
+  /** A gzip stream whose damage (cut short, bad data) is reported with its file's name. */
+  private static final class Gzip extends java.io.FilterInputStream {
+    private final Path file;
+
+    Gzip(Path file, InputStream in) throws IOException {
+      super(new GZIPInputStream(in, 1 << 16));
+      this.file = file;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (java.io.EOFException | java.util.zip.ZipException e) {
+        throw damaged(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (java.io.EOFException | java.util.zip.ZipException e) {
+        throw damaged(e);
+      }
+    }
+
+    private DataFormatException damaged(IOException e) {
+      return new DataFormatException(file + ": the gzip data is damaged or cut short (" + e.getMessage() + ")");
+    }
   }
 
   public static BufferedReader reader(Path file) throws IOException {

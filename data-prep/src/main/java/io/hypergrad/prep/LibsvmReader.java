@@ -17,6 +17,13 @@ import org.apache.spark.ml.linalg.Vectors;
  * largest index seen, when numFeatures ≤ 0).
  */
 public final class LibsvmReader {
+  /**
+   * The largest feature index read: a model over more features than this (8 bytes a coefficient,
+   * several vectors of them) does not fit a JVM, so such an index is a data error found while
+   * reading, not an OutOfMemoryError after it.
+   */
+  public static final int MAX_FEATURES = 1 << 26;
+
   private LibsvmReader() {}
 
   public static RawDataset read(Path file, int numFeatures, boolean binaryToZeroOne) throws IOException {
@@ -70,6 +77,11 @@ public final class LibsvmReader {
           }
           if (numFeatures > 0 && index > numFeatures) {
             throw new DataFormatException(file.toString(), lineNo, field, "index " + index + " exceeds the " + numFeatures + " features");
+          }
+          if (index > MAX_FEATURES) {
+            throw new DataFormatException(file.toString(), lineNo, field, "index " + index + " is above the largest "
+                + "supported, " + MAX_FEATURES + " (2^26 features: a model of that many coefficients alone takes 512 MB); "
+                + "hash the features into fewer columns");
           }
           if (!Double.isFinite(value)) {
             throw new DataFormatException(file.toString(), lineNo, field, "value is not finite: '" + tokens[t] + "'");

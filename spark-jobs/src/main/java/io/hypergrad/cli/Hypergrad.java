@@ -60,9 +60,18 @@ public final class Hypergrad implements Runnable {
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
     if (e instanceof InvalidConfigException || e instanceof DivergenceException || e instanceof IllegalArgumentException
         || e instanceof IOException || e instanceof UncheckedIOException) {
       err.println("hypergrad: error: " + e.getMessage());
+    } else if (e instanceof org.apache.spark.SparkException && (root instanceof IOException
+        || root instanceof IllegalArgumentException || String.valueOf(root.getMessage()).contains("Parquet"))) {
+      // a task that could not read its input (a damaged file, a bad row): what the task met, not Spark's wrapping
+      err.println("hypergrad: error: cannot read the data: " + String.valueOf(root.getMessage()).lines().findFirst()
+          .orElse(root.toString()));
     } else {
       err.println("hypergrad: internal error: " + e);
       e.printStackTrace(err);

@@ -118,7 +118,21 @@ public final class PreparedData {
     if (!Files.isRegularFile(metaFile)) {
       throw new IOException(dir + " is not a prepare output: no " + METADATA);
     }
-    return SummaryJson.mapper().readValue(metaFile.toFile(), new TypeReference<Map<String, Object>>() {});
+    Map<String, Object> meta;
+    try {
+      meta = SummaryJson.mapper().readValue(metaFile.toFile(), new TypeReference<Map<String, Object>>() {});
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(metaFile + ": not the JSON prepare writes (" + e.getOriginalMessage() + ")", e);
+    }
+    for (String key : List.of("features", "classes")) {
+      if (!(meta != null && meta.get(key) instanceof Number)) {
+        throw new IOException(metaFile + ": field " + key + ": expected a number, as prepare writes it");
+      }
+    }
+    if (!(meta.get("counts") instanceof Map<?, ?>)) {
+      throw new IOException(metaFile + ": field counts: expected the splits' row counts, as prepare writes them");
+    }
+    return meta;
   }
 
   /** A split's row count, from metadata.json. */
