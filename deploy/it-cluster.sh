@@ -35,7 +35,12 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 sleep 3
-victim="$(pgrep -f 'org.apache.spark.executor.CoarseGrainedExecutorBackend' | head -n 1 || true)"
+# this cluster's own executor: a child of one of its workers (not any executor JVM on the host)
+victim=""
+for pidfile in target/local-cluster/worker-*.pid; do
+  victim="$(pgrep -P "$(cat "$pidfile")" -f 'org.apache.spark.executor.CoarseGrainedExecutorBackend' | head -n 1 || true)"
+  [ -n "$victim" ] && break
+done
 [ -n "$victim" ] || { echo "no executor JVM found to kill" >&2; cat "$WORK/killed.log"; exit 1; }
 kill -9 "$victim"
 echo "killed executor JVM $victim"

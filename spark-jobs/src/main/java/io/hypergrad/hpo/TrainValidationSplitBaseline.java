@@ -41,9 +41,10 @@ final class TrainValidationSplitBaseline {
     }
     long start = System.nanoTime();
     SparkSession spark = SparkSessions.get();
-    Dataset<Row> train = split(cfg, data, "train");
-    Dataset<Row> val = split(cfg, data, "val");
-    Dataset<Row> test = split(cfg, data, "test");
+    // every candidate and every evaluation reads these: built once, cached for the baseline's life
+    Dataset<Row> train = split(cfg, data, "train").persist();
+    Dataset<Row> val = split(cfg, data, "val").persist();
+    Dataset<Row> test = split(cfg, data, "test").persist();
     List<Double> grid = new ArrayList<>();
     if (cfg.has("baseline.reg_params")) {
       for (Object o : cfg.raw().getDoubleList("baseline.reg_params")) {
@@ -67,7 +68,9 @@ final class TrainValidationSplitBaseline {
     long nTrain = train.count();
     long nVal = val.count();
     TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(lr).setEvaluator(logLoss).setEstimatorParamMaps(params)
-        .setTrainRatio(nTrain / (double) (nTrain + nVal)).setSeed(cfg.getLong("seed"));
+        .setTrainRatio(nTrain / (double) (nTrain + nVal)).setSeed(cfg.getLong("seed"))
+        // the candidates are small fits: several at once use the cores that one fit's few tasks leave idle
+        .setParallelism(Math.max(1, Math.min(regs.length, spark.sparkContext().defaultParallelism())));
     TrainValidationSplitModel model = tvs.fit(train.union(val));
     double[] metrics = model.validationMetrics();
     int best = 0;
@@ -95,6 +98,9 @@ final class TrainValidationSplitBaseline {
     m.put("fit_on_train_test_loss", logLoss.evaluate(testPredOnTrain));
     m.put("fit_on_train_test_accuracy", accuracy.evaluate(testPredOnTrain));
     m.put("seconds", (System.nanoTime() - start) / 1e9);
+    train.unpersist();
+    val.unpersist();
+    test.unpersist();
     log.printf(Locale.ROOT, "baseline TrainValidationSplit: regParam %.3g of %d; test loss %.4f, accuracy %.4f; fitted on "
         + "train: val %.4f/%.4f, test %.4f/%.4f (%.1f s)%n", bestReg, regs.length, (double) m.get("test_loss"),
         (double) m.get("test_accuracy"), (double) m.get("fit_on_train_val_loss"), (double) m.get("fit_on_train_val_accuracy"),

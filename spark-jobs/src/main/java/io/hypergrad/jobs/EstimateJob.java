@@ -122,10 +122,14 @@ public final class EstimateJob {
       header.put("seconds", (System.nanoTime() - start) / 1e9);
       SummaryJson.write(out.path("summary.json"), header, results);
       SummaryJson.writeHypergradients(out.path("hypergradient.json"), referenceName, vStar, results);
-      ErrorsCsv.write(out.path("errors.csv"), results);
       String title = (sweep ? "sweep: " : "estimate: ") + task + " (p = " + system.p() + ", batch " + batch + ", " + seeds
           + " seeds)";
       List<SweepReport.Best> best = sweep ? SweepReport.select(results, familyOfLabel) : List.of();
+      // a sweep's grid has hundreds of curves: the winners' by default, every one (gzip) on request
+      ErrorsCsv.write(out.path("errors.csv"), sweep ? best.stream().map(SweepReport.Best::result).toList() : results);
+      if (sweep && cfg.getBoolean("all_curves")) {
+        ErrorsCsv.write(out.path("errors-all.csv.gz"), results);
+      }
       if (sweep) {
         SweepReport.write(out, title, best, batch, "bin/hypergrad sweep --conf " + options.conf()
             + options.sets().stream().map(x -> " --set '" + x + "'").reduce("", String::concat));

@@ -15,7 +15,10 @@ import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
-/** errors.png: ‖v_t − v*‖ against samples on a log scale, mean with a ±1 std band per configuration. */
+/**
+ * errors.png: ‖v_t − v*‖ against samples on a log scale, mean with a ±1 std band per configuration;
+ * more configurations than the palette has colours, over several scales, get one panel per scale.
+ */
 public final class ErrorPlot {
   private static final int MAX_POINTS = 1500;
 
@@ -37,6 +40,42 @@ public final class ErrorPlot {
   public static void write(Path file, String title, List<LabelResult> results,
       java.util.function.ToDoubleFunction<LabelResult> perIteration, String xLabel) throws IOException {
     System.setProperty("java.awt.headless", "true");
+    java.util.Map<Double, List<LabelResult>> byScale = new java.util.LinkedHashMap<>();
+    int curves = 0;
+    for (LabelResult r : results) {
+      if (r.spec().method().isIterative()) {
+        byScale.computeIfAbsent(r.spec().scale(), k -> new java.util.ArrayList<>()).add(r);
+        curves++;
+      }
+    }
+    if (curves <= ChartStyle.PALETTE.length || byScale.size() < 2) {
+      JFreeChart chart = chart(title, results, perIteration, xLabel);
+      ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 650 + 18 * ((curves + 1) / 2));
+      return;
+    }
+    // colours would repeat within one chart: a grid of panels, one per scale, two across
+    int columns = 2;
+    int rows = (byScale.size() + columns - 1) / columns;
+    int width = 800;
+    int height = 560;
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(columns * width, rows * height,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = image.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, image.getWidth(), image.getHeight());
+    int panel = 0;
+    for (java.util.Map.Entry<Double, List<LabelResult>> e : byScale.entrySet()) {
+      JFreeChart chart = chart(title + " — scale " + e.getKey(), e.getValue(), perIteration, xLabel);
+      chart.draw(g, new java.awt.geom.Rectangle2D.Double((panel % columns) * width, (panel / columns) * height, width,
+          height));
+      panel++;
+    }
+    g.dispose();
+    javax.imageio.ImageIO.write(image, "png", file.toFile());
+  }
+
+  private static JFreeChart chart(String title, List<LabelResult> results,
+      java.util.function.ToDoubleFunction<LabelResult> perIteration, String xLabel) {
     YIntervalSeriesCollection data = new YIntervalSeriesCollection();
     double minPositive = Double.POSITIVE_INFINITY;
     for (LabelResult r : results) {
@@ -73,8 +112,7 @@ public final class ErrorPlot {
       renderer.setSeriesFillPaint(i, c);
       renderer.setSeriesStroke(i, new BasicStroke(1.6f));
     }
-    JFreeChart chart = ChartStyle.chart(title, new XYPlot(data, x, y, renderer), true);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 650 + 18 * ((data.getSeriesCount() + 1) / 2));
+    return ChartStyle.chart(title, new XYPlot(data, x, y, renderer), true);
   }
 
   private static void addPoint(YIntervalSeries s, double x, double mean, double std) {

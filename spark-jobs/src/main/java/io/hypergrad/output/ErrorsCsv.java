@@ -7,12 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** errors.csv: iteration,label,mean,std — one row per iteration of every iterative configuration. */
+/**
+ * errors.csv: iteration,label,mean,std — one row per recorded iteration of every iterative
+ * configuration given; gzip-compressed when the file name ends in .gz.
+ */
 public final class ErrorsCsv {
   private ErrorsCsv() {}
 
   public static void write(Path file, List<LabelResult> results) throws IOException {
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+    java.io.OutputStream raw = Files.newOutputStream(file);
+    if (file.getFileName().toString().endsWith(".gz")) {
+      raw = new java.util.zip.GZIPOutputStream(raw, 1 << 16);
+    }
+    try (BufferedWriter out = new BufferedWriter(new java.io.OutputStreamWriter(raw, StandardCharsets.UTF_8), 1 << 16)) {
       out.write("iteration,label,mean,std\n");
       for (LabelResult r : results) {
         if (!r.spec().method().isIterative()) {

@@ -1,6 +1,7 @@
 package io.hypergrad.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,6 +63,9 @@ class SweepJobTest {
         expected.put(family, r.get("label").asText());
       }
     }
+    // errors.csv: the winners' curves only (every curve of the grid on request, gzip)
+    assertEquals(new java.util.TreeSet<>(expected.values()), labels(Files.newInputStream(out.resolve("errors.csv"))));
+    assertFalse(Files.exists(out.resolve("errors-all.csv.gz")));
     List<String> best = Files.readAllLines(out.resolve("best.csv"));
     assertEquals(1 + 3, best.size(), String.join("\n", best));
     for (String line : best.subList(1, best.size())) {
@@ -77,5 +81,30 @@ class SweepJobTest {
 
   private static String withoutTimes(Path out) throws Exception {
     return Files.readString(out.resolve("summary.json")).replaceAll("\"seconds\" : [0-9.eE-]+", "");
+  }
+
+  /** The distinct labels of an errors.csv stream. */
+  private static java.util.Set<String> labels(java.io.InputStream in) throws java.io.IOException {
+    java.util.Set<String> labels = new java.util.TreeSet<>();
+    try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+      r.readLine();
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        labels.add(line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')).replace("\"\"", "\""));
+      }
+    }
+    return labels;
+  }
+
+  @Test
+  void everyCurveOnRequestCompressed() throws Exception {
+    Path out = dir.resolve("all");
+    List<String> sets = new java.util.ArrayList<>(GRID);
+    sets.add("all_curves=true");
+    EstimateJob.run(new RunOptions(new File("../conf/adult-l2.conf"), sets, out, false),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true);
+    // 1 Neumann + 4 SID + 8 Mixed FP-KM configurations
+    assertEquals(13, labels(new java.util.zip.GZIPInputStream(Files.newInputStream(out.resolve("errors-all.csv.gz"))))
+        .size());
+    assertEquals(3, labels(Files.newInputStream(out.resolve("errors.csv"))).size());
   }
 }
