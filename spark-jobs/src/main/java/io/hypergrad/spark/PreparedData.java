@@ -150,6 +150,11 @@ public final class PreparedData {
    */
   public static JavaRDD<RowPartition> partitions(Path dir, String split, int partitions) {
     SparkSession spark = SparkSessions.get();
+    if (!Files.isDirectory(dir.resolve(split))) {
+      String message = dir + ": a prepare output without its " + split + "/ split (" + dir.resolve(split)
+          + " is not a directory); prepare it again";
+      throw new UncheckedIOException(message, new IOException(message));
+    }
     try {
       Dataset<Row> all = TableReader.readInNameOrder(spark, dir.resolve(split).toString());
       List<String> columns = List.of(all.columns());
@@ -158,7 +163,7 @@ public final class PreparedData {
       return TableIngest.run(spark, all, spec, SplitRule.none(), new TableIngest.Settings("none", 0, 0, partitions, true))
           .split("train");
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 

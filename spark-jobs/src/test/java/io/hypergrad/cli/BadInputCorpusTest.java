@@ -292,7 +292,7 @@ class BadInputCorpusTest {
             + "White, Male, 2174, 0, 40, United-States, <=50K\n39, State-gov, 77516\n"))), 1, "adult.data:2", Out.ABSENT));
     // --- prepared data ---
     c.add(new Case("prepared: no train/", d -> job("influence", damagedPrepared(d, p -> delete(p.resolve("train")))), 1,
-        "train", Out.ABSENT));
+        "a prepare output without its train/ split", Out.ABSENT));
     c.add(new Case("prepared: metadata.json not JSON", d -> job("influence", damagedPrepared(d,
         p -> write(p.resolve("metadata.json"), "{ \"counts\": "))), 1, "metadata.json", Out.ABSENT));
     c.add(new Case("prepared: no metadata.json", d -> job("influence", damagedPrepared(d,
