@@ -2,6 +2,7 @@ package io.hypergrad.influence;
 
 import io.hypergrad.linalg.DenseCholesky;
 import io.hypergrad.model.DenseGlmHessian;
+import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.prep.table.RowPartition;
 import java.io.Serializable;
@@ -129,5 +130,41 @@ public final class GroupInfluence {
       out.add(new Estimate(e.getKey(), g.rows, g.weight, first, corrected));
     }
     return out;
+  }
+
+  /**
+   * Every group's estimate for the solved problem: one pass over the training partitions for the
+   * groups' sums, then each group's first order and Newton step on the driver (a dense p×p each).
+   */
+  public static List<Estimate> estimate(GlmBilevelProblem problem, InfluenceSolve.Result solved,
+      org.apache.spark.api.java.JavaRDD<RowPartition> train) {
+    GlmLoss loss = problem.loss();
+    org.apache.spark.broadcast.Broadcast<double[]> xb = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(train.context()).broadcast(solved.x());
+    TreeMap<Double, Sums> sums = merge(train.map(part -> of(part, loss, xb.value())).collect());
+    xb.destroy();
+    return estimate(sums, solved.system().denseA(), solved.system().c(), solved.s(), problem.train().size());
+  }
+
+  /** The groups' output rows (the job's Parquet, the stage's DataFrame). */
+  public static final org.apache.spark.sql.types.StructType SCHEMA = new org.apache.spark.sql.types.StructType()
+      .add("group", org.apache.spark.sql.types.DataTypes.StringType, false)
+      .add("rows", org.apache.spark.sql.types.DataTypes.LongType, false)
+      .add("weight", org.apache.spark.sql.types.DataTypes.DoubleType, false)
+      .add("first_order", org.apache.spark.sql.types.DataTypes.DoubleType, false)
+      .add("corrected", org.apache.spark.sql.types.DataTypes.DoubleType, false);
+
+  /** An estimate as a {@link #SCHEMA} row. */
+  public static org.apache.spark.sql.Row row(Estimate e, Map<String, Object> metadata) {
+    return org.apache.spark.sql.RowFactory.create(name(e, metadata), (long) e.rows(), e.weight(), e.firstOrder(),
+        e.corrected());
+  }
+
+  /** A group's name: the source value it was numbered from (metadata's names), else its number. */
+  public static String name(Estimate e, java.util.Map<String, Object> metadata) {
+    List<?> names = metadata.get("groups") instanceof java.util.Map<?, ?> g && g.get("names") instanceof List<?> l ? l
+        : null;
+    return names != null && e.group() < names.size() ? String.valueOf(names.get((int) e.group()))
+        : String.valueOf((long) e.group());
   }
 }

@@ -6,6 +6,11 @@ import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.prep.table.RowPartition;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +43,87 @@ public final class QueryInfluence {
     int c = a.harmful() ? Double.compare(b.score(), a.score()) : Double.compare(a.score(), b.score());
     return c != 0 ? c : Long.compare(a.id(), b.id());
   };
+
+  /**
+   * What explaining m queries gave: each query's top k training rows each way ({@link #merge}'s
+   * order) and how S was solved.
+   */
+  public record Explained(List<Entry> top, Map<String, Object> solve, double solveSeconds, double scoreSeconds) {}
+
+  /**
+   * The engine of {@code influence.target = queries} and of the stage's queries: S = A⁻¹∇ℓ(queries)
+   * at x — by A's dense factor ({@code exact}, p within exactMaxP) or by cg in lockstep to tol — then
+   * one pass over the training partitions keeping each query's top k each way.
+   */
+  public static Explained explain(GlmBilevelProblem problem, double[] x, List<Vector> features, List<Double> labels,
+      boolean exact, double tol, int exactMaxP, int k, JavaRDD<RowPartition> train) {
+    int m = features.size();
+    int p = problem.p();
+    double[] g = queryGradients(problem.loss(), features, labels, x);
+    long t0 = System.nanoTime();
+    double[] sMatrix;
+    Map<String, Object> solve = new LinkedHashMap<>();
+    if (exact) {
+      InfluenceSolve.requireDense(p, exactMaxP, "exact factors", "use method = cg");
+      sMatrix = solveExact(InfluenceSolve.factor(problem.linearSystemAt(x)), g, m);
+      solve.put("method", "exact");
+    } else {
+      LockstepConjugateGradient.Result cg = solveCg(problem, x, g, m, tol, 100 * p);
+      sMatrix = cg.x();
+      solve.put("method", "cg (lockstep)");
+      solve.put("passes", cg.iterations());
+      solve.put("worst_relative_residual", cg.worstResidual());
+    }
+    double solveSeconds = (System.nanoTime() - t0) / 1e9;
+    solve.put("seconds", solveSeconds);
+    t0 = System.nanoTime();
+    GlmLoss loss = problem.loss();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.context());
+    Broadcast<double[]> xb = jsc.broadcast(x);
+    Broadcast<double[]> sb = jsc.broadcast(sMatrix);
+    long n = problem.train().size();
+    List<Entry> top = merge(train.map(part -> top(part, loss, xb.value(), sb.value(), m, n, k)).collect(), m, k);
+    xb.destroy();
+    sb.destroy();
+    return new Explained(top, solve, solveSeconds, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The queries' output rows (the job's Parquet, the stage's DataFrame). */
+  public static final org.apache.spark.sql.types.StructType SCHEMA = new org.apache.spark.sql.types.StructType()
+      .add("query_index", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+      .add("query_id", org.apache.spark.sql.types.DataTypes.LongType, false)
+      .add("kind", org.apache.spark.sql.types.DataTypes.StringType, false)
+      .add("rank", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+      .add("train_id", org.apache.spark.sql.types.DataTypes.LongType, false)
+      .add("score", org.apache.spark.sql.types.DataTypes.DoubleType, false);
+
+  /** The explained entries as {@link #SCHEMA}'s rows, query j named by {@code queryIds.get(j)}. */
+  public static List<org.apache.spark.sql.Row> rows(List<Entry> top, List<Long> queryIds) {
+    List<org.apache.spark.sql.Row> out = new ArrayList<>(top.size());
+    int[] ranks = ranks(top);
+    for (int i = 0; i < top.size(); i++) {
+      Entry e = top.get(i);
+      out.add(org.apache.spark.sql.RowFactory.create(e.query(), queryIds.get(e.query()), e.harmful() ? "harmful"
+          : "helpful", ranks[i], e.id(), e.score()));
+    }
+    return out;
+  }
+
+  /** The rank of each entry within its query and kind (1 = strongest), in {@link #merge}'s order. */
+  public static int[] ranks(List<Entry> top) {
+    int[] ranks = new int[top.size()];
+    int rank = 0;
+    int lastQuery = -1;
+    Boolean lastKind = null;
+    for (int i = 0; i < top.size(); i++) {
+      Entry e = top.get(i);
+      rank = e.query() == lastQuery && Boolean.valueOf(e.harmful()).equals(lastKind) ? rank + 1 : 1;
+      lastQuery = e.query();
+      lastKind = e.harmful();
+      ranks[i] = rank;
+    }
+    return ranks;
+  }
 
   /** G (p×m, column-major): each query's loss gradient at x. */
   public static double[] queryGradients(GlmLoss loss, List<Vector> features, List<Double> labels, double[] x) {

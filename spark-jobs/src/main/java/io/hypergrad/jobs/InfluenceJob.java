@@ -269,7 +269,6 @@ public final class InfluenceJob {
           + "by exact or cg (in lockstep, one pass an iteration for all of them); " + method.canonicalName()
           + " for many vectors at once is not built");
     }
-    JavaSparkContext jsc = SparkSessions.context();
     double dataSeconds = (System.nanoTime() - start) / 1e9;
     long t0 = System.nanoTime();
     NewtonCg.Result inner = InfluenceSolve.innerSolve(problem, null, settings, log);
@@ -291,56 +290,24 @@ public final class InfluenceJob {
     }
     int m = qf.size();
     int p = problem.p();
-    double[] g = QueryInfluence.queryGradients(problem.loss(), qf, qy, x);
-    t0 = System.nanoTime();
-    double[] sMatrix;
-    Map<String, Object> solve = new LinkedHashMap<>();
-    if (method == io.hypergrad.estimator.Method.EXACT) {
-      try {
-        InfluenceSolve.requireDense(p, settings.exactMaxP(), "exact factors", "use method = cg");
-      } catch (IllegalArgumentException e) {
-        throw new InvalidConfigException(cfg.where("exact_max_p") + ": " + e.getMessage(), e);
-      }
-      sMatrix = QueryInfluence.solveExact(InfluenceSolve.factor(problem.linearSystemAt(x)), g, m);
-      solve.put("method", "exact");
-    } else {
-      double tol = spec.params().get("tol") instanceof Number n ? n.doubleValue() : 1e-10;
-      io.hypergrad.estimator.LockstepConjugateGradient.Result cg = QueryInfluence.solveCg(problem, x, g, m, tol,
-          100 * p);
-      sMatrix = cg.x();
-      solve.put("method", "cg (lockstep)");
-      solve.put("passes", cg.iterations());
-      solve.put("worst_relative_residual", cg.worstResidual());
-    }
-    double solveSeconds = (System.nanoTime() - t0) / 1e9;
-    solve.put("seconds", solveSeconds);
-    log.printf(Locale.ROOT, "S = A⁻¹∇ℓ(queries) for %d queries by %s (%.2f s)%n", m, solve.get("method"), solveSeconds);
-
     int topK = cfg.getPositiveInt("top_k");
-    t0 = System.nanoTime();
-    GlmLoss loss = problem.loss();
-    Broadcast<double[]> xb = jsc.broadcast(x);
-    Broadcast<double[]> sb = jsc.broadcast(sMatrix);
-    long n = problem.train().size();
-    List<List<QueryInfluence.Entry>> parts = rows.partitions("train").map(part -> QueryInfluence.top(part, loss,
-        xb.value(), sb.value(), m, n, topK)).collect();
-    List<QueryInfluence.Entry> top = QueryInfluence.merge(parts, m, topK);
-    double scoreSeconds = (System.nanoTime() - t0) / 1e9;
-    List<Row> outRows = new ArrayList<>(top.size());
-    int rank = 0;
-    int lastQuery = -1;
-    Boolean lastKind = null;
-    for (QueryInfluence.Entry e : top) {
-      rank = e.query() == lastQuery && Boolean.valueOf(e.harmful()).equals(lastKind) ? rank + 1 : 1;
-      lastQuery = e.query();
-      lastKind = e.harmful();
-      outRows.add(RowFactory.create(e.query(), qid.get(e.query()), e.harmful() ? "harmful" : "helpful", rank, e.id(),
-          e.score()));
+    double tol = spec.params().get("tol") instanceof Number num ? num.doubleValue() : 1e-10;
+    QueryInfluence.Explained explained;
+    try {
+      explained = QueryInfluence.explain(problem, x, qf, qy, method == io.hypergrad.estimator.Method.EXACT, tol,
+          settings.exactMaxP(), topK, rows.partitions("train"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(cfg.where("exact_max_p") + ": " + e.getMessage(), e);
     }
-    StructType schema = new StructType().add("query_index", DataTypes.IntegerType, false)
-        .add("query_id", DataTypes.LongType, false).add("kind", DataTypes.StringType, false)
-        .add("rank", DataTypes.IntegerType, false).add("train_id", DataTypes.LongType, false)
-        .add("score", DataTypes.DoubleType, false);
+    Map<String, Object> solve = explained.solve();
+    double solveSeconds = explained.solveSeconds();
+    log.printf(Locale.ROOT, "S = A⁻¹∇ℓ(queries) for %d queries by %s (%.2f s)%n", m, solve.get("method"), solveSeconds);
+    List<QueryInfluence.Entry> top = explained.top();
+    double scoreSeconds = explained.scoreSeconds();
+    GlmLoss loss = problem.loss();
+    long n = problem.train().size();
+    List<Row> outRows = QueryInfluence.rows(top, qid);
+    StructType schema = QueryInfluence.SCHEMA;
     SparkSessions.get().createDataFrame(outRows, schema).coalesce(1).write().parquet(out.path("scores").toString());
     log.printf(Locale.ROOT, "scores: the top %d training rows each way for each of %d queries (%.2f s)%n", topK, m,
         scoreSeconds);
@@ -380,8 +347,6 @@ public final class InfluenceJob {
     summary.put("phase_seconds", seconds);
     summary.put("seconds", (System.nanoTime() - start) / 1e9);
     SummaryJson.mapper().writeValue(out.path("summary.json").toFile(), summary);
-    xb.destroy();
-    sb.destroy();
   }
 
   /**
@@ -410,28 +375,19 @@ public final class InfluenceJob {
     }
     long t0 = System.nanoTime();
     GlmLoss loss = problem.loss();
-    JavaSparkContext jsc = SparkSessions.context();
-    Broadcast<double[]> xb = jsc.broadcast(solved.x());
-    java.util.TreeMap<Double, GroupInfluence.Sums> sums = GroupInfluence.merge(rows.partitions("train")
-        .map(part -> GroupInfluence.of(part, loss, xb.value())).collect());
-    List<GroupInfluence.Estimate> estimates = GroupInfluence.estimate(sums, solved.system().denseA(), solved.system().c(),
-        solved.s(), problem.train().size());
+    List<GroupInfluence.Estimate> estimates = GroupInfluence.estimate(problem, solved, rows.partitions("train"));
     double groupSeconds = (System.nanoTime() - t0) / 1e9;
-    List<?> names = groupMeta.get("names") instanceof List<?> l ? l : null;
     List<Row> outRows = new ArrayList<>();
     try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(out.path("groups.csv"))) {
       w.write("group,rows,weight,first_order,corrected\n");
       for (GroupInfluence.Estimate e : estimates) {
-        String name = names != null && e.group() < names.size() ? String.valueOf(names.get((int) e.group()))
-            : String.valueOf((long) e.group());
+        String name = GroupInfluence.name(e, rows.metadata());
         w.write(String.format(Locale.ROOT, "\"%s\",%d,%s,%s,%s%n", name.replace("\"", "\"\""), (long) e.rows(),
             e.weight(), e.firstOrder(), e.corrected()));
-        outRows.add(RowFactory.create(name, (long) e.rows(), e.weight(), e.firstOrder(), e.corrected()));
+        outRows.add(GroupInfluence.row(e, rows.metadata()));
       }
     }
-    StructType schema = new StructType().add("group", DataTypes.StringType, false).add("rows", DataTypes.LongType, false)
-        .add("weight", DataTypes.DoubleType, false).add("first_order", DataTypes.DoubleType, false)
-        .add("corrected", DataTypes.DoubleType, false);
+    StructType schema = GroupInfluence.SCHEMA;
     SparkSessions.get().createDataFrame(outRows, schema).coalesce(1).write().parquet(out.path("scores").toString());
     log.printf(Locale.ROOT, "groups: %d groups' removal predicted, first order and after one Newton step (%.2f s)%n",
         estimates.size(), groupSeconds);
@@ -460,6 +416,5 @@ public final class InfluenceJob {
     summary.put("phase_seconds", seconds);
     summary.put("seconds", (System.nanoTime() - start) / 1e9);
     SummaryJson.mapper().writeValue(out.path("summary.json").toFile(), summary);
-    xb.destroy();
   }
 }

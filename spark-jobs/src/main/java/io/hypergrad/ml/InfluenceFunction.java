@@ -58,6 +58,10 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
   private final LongParam seed;
   private final IntParam exactMaxP;
   private final IntParam selfInfluenceRank;
+  private final Param<String> idCol;
+  private final Param<String> groupCol;
+  private final Param<String> queryIndicatorCol;
+  private final IntParam topK;
   private InitialModel initial;
 
   public InfluenceFunction() {
@@ -87,7 +91,18 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
         + "Cholesky factor): 8p² bytes on the driver and each executor (≥ 1)");
     selfInfluenceRank = new IntParam(this, "selfInfluenceRank", "selfInfluenceCol beyond exactMaxP: the rank of A⁻¹'s "
         + "approximation (≥ 1; the influence job's influence.rank)");
+    idCol = new Param<>(this, "idCol", "integer column naming each row in queryInfluence (train_id, query_id); "
+        + "empty: the row's position in the DataFrame");
+    groupCol = new Param<>(this, "groupCol", "column of each training row's group: the fitted model's groupInfluence "
+        + "predicts what removing each group would do to the validation loss; empty: not computed");
+    queryIndicatorCol = new Param<>(this, "queryIndicatorCol", "boolean column: true marks query rows (left out of "
+        + "training and validation) whose losses the fitted model's queryInfluence explains; empty: none");
+    topK = new IntParam(this, "topK", "training rows kept per query each way, most harmful and most helpful (≥ 1)");
     columns.setDefaults(this);
+    setDefault(idCol, "");
+    setDefault(groupCol, "");
+    setDefault(queryIndicatorCol, "");
+    setDefault(topK, 20);
     setDefault(family, "binomial");
     setDefault(regParam, 0.0);
     setDefault(hyperModel, "l2");
@@ -146,6 +161,46 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
 
   public IntParam exactMaxP() {
     return exactMaxP;
+  }
+
+  public Param<String> idCol() {
+    return idCol;
+  }
+
+  public Param<String> groupCol() {
+    return groupCol;
+  }
+
+  public Param<String> queryIndicatorCol() {
+    return queryIndicatorCol;
+  }
+
+  public IntParam topK() {
+    return topK;
+  }
+
+  public InfluenceFunction setIdCol(String v) {
+    set(idCol, v);
+    return this;
+  }
+
+  public InfluenceFunction setGroupCol(String v) {
+    set(groupCol, v);
+    return this;
+  }
+
+  public InfluenceFunction setQueryIndicatorCol(String v) {
+    set(queryIndicatorCol, v);
+    return this;
+  }
+
+  public InfluenceFunction setTopK(int v) {
+    set(topK, v);
+    return this;
+  }
+
+  private static String orNull(String column) {
+    return column.isEmpty() ? null : column;
   }
 
   public IntParam selfInfluenceRank() {
@@ -338,6 +393,19 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
     if (!(((Double) getOrDefault(regParam)) >= 0)) {
       throw new IllegalArgumentException("InfluenceFunction regParam must be ≥ 0, got " + ((Double) getOrDefault(regParam)));
     }
+    for (Param<String> c : java.util.List.of(idCol, groupCol)) {
+      if (!getOrDefault(c).isEmpty() && !java.util.Arrays.asList(schema.fieldNames()).contains(getOrDefault(c))) {
+        throw new IllegalArgumentException("InfluenceFunction " + c.name() + ": column '" + getOrDefault(c)
+            + "' does not exist");
+      }
+    }
+    if (!getOrDefault(queryIndicatorCol).isEmpty()) {
+      InfluenceColumns.require(schema, getOrDefault(queryIndicatorCol), "queryIndicator",
+          t -> t.equals(DataTypes.BooleanType), "boolean");
+    }
+    if ((Integer) getOrDefault(topK) < 1) {
+      throw new IllegalArgumentException("InfluenceFunction topK must be ≥ 1, got " + getOrDefault(topK));
+    }
     checkInitialModel();
     spec(config((Double) getOrDefault(regParam)));
     return withOutputs(schema);
@@ -355,13 +423,22 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
   public InfluenceFunctionModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
     String validation = getOrDefault(validationIndicatorCol);
+    boolean withIntercept = intercept();
+    String queryCol = getOrDefault(queryIndicatorCol);
+    StageExplanations.Queries queries = null;
+    Dataset<?> fitted = dataset;
+    if (!queryCol.isEmpty()) {
+      queries = StageExplanations.collect(dataset.filter(functions.col(queryCol)), getFeaturesCol(), getLabelCol(),
+          orNull(getOrDefault(idCol)), withIntercept);
+      fitted = dataset.filter(functions.not(functions.col(queryCol)));
+    }
     double rho = initial == null ? (Double) getOrDefault(regParam)
-        : initial.rho(dataset.filter(functions.not(functions.col(validation))), getLabelCol());
+        : initial.rho(fitted.filter(functions.not(functions.col(validation))), getLabelCol());
     JobConfig cfg = config(rho);
     EstimatorSpec spec = spec(cfg);
-    boolean withIntercept = intercept();
-    StageData.Ingested ingested = StageData.ingest("InfluenceFunction", dataset, getLabelCol(), getFeaturesCol(),
-        hasWeightCol() ? getWeightCol() : null, validation, withIntercept);
+    StageData.Ingested ingested = StageData.ingest("InfluenceFunction", fitted, getLabelCol(), getFeaturesCol(),
+        hasWeightCol() ? getWeightCol() : null, orNull(getOrDefault(idCol)), orNull(getOrDefault(groupCol)), validation,
+        withIntercept, (n, f) -> io.hypergrad.plan.ExecutionPlan.DISTRIBUTED);
     GlmData data = ingested.data();
     int features = data.featureCount() - (withIntercept ? 1 : 0);
     GlmBilevelProblem problem;
@@ -384,6 +461,10 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
         withIntercept, features, n, ingested.weightFactor(), solved.x(), solved.s(),
         problem.outerLoss(solved.x()), solved.residual(), solved.inner().iterations(), solved.inner().gradNorm(),
         x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm, selfInverse(problem, solved, cfg, spec, quiet));
+    int maxP = (Integer) getOrDefault(exactMaxP);
+    model.explained(queries == null ? null : StageExplanations.queries(dataset.sparkSession(), problem, solved.x(), queries,
+        maxP, (Integer) getOrDefault(topK), data).persist(), getOrDefault(groupCol).isEmpty() ? null
+        : StageExplanations.groups(dataset.sparkSession(), problem, solved, data, ingested.metadata(), maxP).persist());
     problem.release();
     ingested.table().release();
     copyValues(model, ParamMap.empty());

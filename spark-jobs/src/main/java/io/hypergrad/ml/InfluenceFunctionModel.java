@@ -54,6 +54,9 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
   // A⁻¹ at x* (its Cholesky factor, or its low-rank approximation beyond exact_max_p) when the fit was asked for
   // self-influence, else null
   private final InverseQuadratic hessianInverse;
+  // computed at fit when asked for (queryIndicatorCol, groupCol); like MLlib's training summary, not saved
+  private transient Dataset<Row> queryInfluence;
+  private transient Dataset<Row> groupInfluence;
 
   InfluenceFunctionModel(String uid, String model, int classes, boolean intercept, int featureCount, long trainRows,
       double weightFactor, double[] x, double[] s, double validationLoss, double residual, int innerSteps,
@@ -76,6 +79,43 @@ public final class InfluenceFunctionModel extends Model<InfluenceFunctionModel> 
     this.zeroGradNorm = zeroGradNorm;
     this.hessianInverse = hessianInverse;
     columns.setDefaults(this);
+  }
+
+  /** Sets what the fit computed beyond the per-row columns (null: not asked for). */
+  void explained(Dataset<Row> queries, Dataset<Row> groups) {
+    this.queryInfluence = queries;
+    this.groupInfluence = groups;
+  }
+
+  /**
+   * For each query row of the fit (queryIndicatorCol), its topK most harmful and most helpful training
+   * rows: query_index, query_id, kind (harmful | helpful), rank, train_id, score = −(cᵢ/n)∇ℓᵢᵀA⁻¹∇ℓ(query)
+   * (removing training row train_id changes the query's loss by about −score).
+   */
+  public Dataset<Row> queryInfluence() {
+    if (queryInfluence == null) {
+      throw new IllegalStateException("no queryInfluence: fit the InfluenceFunction with queryIndicatorCol set (it is "
+          + "computed at fit and, like a training summary, not saved with the model)");
+    }
+    return queryInfluence;
+  }
+
+  /**
+   * For each group of the fit's training rows (groupCol): group, rows, weight, first_order and
+   * corrected (one Newton step), each predicting validation loss after retraining without the group
+   * minus the validation loss now.
+   */
+  public Dataset<Row> groupInfluence() {
+    if (groupInfluence == null) {
+      throw new IllegalStateException("no groupInfluence: fit the InfluenceFunction with groupCol set (it is computed "
+          + "at fit and, like a training summary, not saved with the model)");
+    }
+    return groupInfluence;
+  }
+
+  /** Whether the fit computed query or group influence (they are not saved). */
+  public boolean hasExplanations() {
+    return queryInfluence != null || groupInfluence != null;
   }
 
   @Override

@@ -47,15 +47,26 @@ final class StageData {
   /** On the plan {@code rule} picks once the training rows are counted (the driver plan brings them here). */
   static Ingested ingest(String stage, Dataset<?> dataset, String labelCol, String featuresCol, String weightCol,
       String validationCol, boolean intercept, GlmData.PlanRule rule) {
+    return ingest(stage, dataset, labelCol, featuresCol, weightCol, null, null, validationCol, intercept, rule);
+  }
+
+  /**
+   * With the rows' ids from {@code idCol} (null: their positions in the DataFrame) and their groups
+   * from {@code groupCol} (null: none).
+   */
+  static Ingested ingest(String stage, Dataset<?> dataset, String labelCol, String featuresCol, String weightCol,
+      String idCol, String groupCol, String validationCol, boolean intercept, GlmData.PlanRule rule) {
     List<Column> cols = new ArrayList<>(List.of(functions.col(labelCol), functions.col(featuresCol),
         functions.col(validationCol)));
-    if (weightCol != null) {
-      cols.add(functions.col(weightCol));
+    for (String c : java.util.Arrays.asList(weightCol, idCol, groupCol)) {
+      if (c != null) {
+        cols.add(functions.col(c));
+      }
     }
     Dataset<Row> source = dataset.select(cols.toArray(Column[]::new)).withColumn(TableReader.FILE,
         functions.lit("the DataFrame"));
     TableSpec table = new TableSpec("table", List.of(), "the DataFrame", labelCol, List.of(featuresCol), List.of(),
-        List.of(), "onehot", null, weightCol, null, Map.of(), null, "fail");
+        List.of(), "onehot", idCol, weightCol, groupCol, null, Map.of(), null, "fail");
     SplitRule split = new SplitRule("column", new SplitSizes(1, 0, 0), 0, validationCol);
     IngestedTable ingested;
     try {

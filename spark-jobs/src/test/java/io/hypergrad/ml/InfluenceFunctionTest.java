@@ -138,6 +138,115 @@ class InfluenceFunctionTest {
   }
 
   @Test
+  void queryInfluenceIsEachQuerysExactAttribution() throws Exception {
+    Dataset<Row> withQueries = adult.withColumn("is_query", functions.col("id").mod(3).equalTo(1)
+        .and(functions.col("id").lt(30)));
+    PipelineModel fitted = pipeline(stage().setQueryIndicatorCol("is_query").setIdCol("id").setTopK(5)).fit(withQueries);
+    InfluenceFunctionModel model = (InfluenceFunctionModel) fitted.stages()[3];
+    List<Row> top = model.queryInfluence().collectAsList();
+    assertEquals(10 * 2 * 5, top.size(), "10 queries × 5 rows each way");
+    // independently, on the driver: A = (1/n)Σ σ'(ãᵢᵀx)ãᵢãᵢᵀ + ρ·I (not on the intercept) at the model's x*,
+    // and each query's score for training row i, −(1/n)∇ℓᵢᵀA⁻¹∇ℓ(query)
+    Dataset<Row> rows = fitted.transform(withQueries);
+    List<Row> train = rows.filter(functions.not(functions.col("is_val")).and(functions.not(functions.col("is_query"))))
+        .select("id", "features", "label").collectAsList();
+    Map<Long, Row> queries = new HashMap<>();
+    for (Row r : rows.filter(functions.col("is_query")).select("id", "features", "label").collectAsList()) {
+      queries.put(r.getLong(0), r);
+    }
+    int f = model.coefficients().size();
+    int p = f + 1;
+    double[] x = new double[p];
+    System.arraycopy(model.coefficients().toArray(), 0, x, 0, f);
+    x[f] = model.intercept();
+    int n = train.size();
+    assertEquals(model.numTrainingRows(), n);
+    double[] a = new double[p * p];
+    for (Row r : train) {
+      double[] v = augmented(r.getAs(1));
+      double sigma = sigmoid(dot(v, x));
+      for (int j = 0; j < p; j++) {
+        for (int k = 0; k < p; k++) {
+          a[k * p + j] += sigma * (1 - sigma) * v[j] * v[k] / n;
+        }
+      }
+    }
+    for (int j = 0; j < f; j++) {
+      a[j * p + j] += 0.01;
+    }
+    io.hypergrad.linalg.DenseCholesky factor = io.hypergrad.linalg.DenseCholesky.factor(a, p);
+    double worst = 0;
+    for (Row t : top) {
+      Row q = queries.get(t.getLong(t.fieldIndex("query_id")));
+      double[] sq = factor.solve(gradient(q, x));
+      Map<Long, Double> scores = new HashMap<>();
+      for (Row r : train) {
+        scores.put(r.getLong(0), -dot(gradient(r, x), sq) / n);
+      }
+      double expected = scores.get(t.getLong(t.fieldIndex("train_id")));
+      worst = Math.max(worst, Math.abs(t.getDouble(t.fieldIndex("score")) - expected) / Math.abs(expected));
+      // the row at rank r is the r-th strongest of all training rows for that query
+      boolean harmful = t.getString(t.fieldIndex("kind")).equals("harmful");
+      double[] sorted = scores.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      int rank = t.getInt(t.fieldIndex("rank"));
+      assertEquals(harmful ? sorted[n - rank] : sorted[rank - 1], expected, 1e-9 * Math.abs(expected));
+    }
+    assertTrue(worst < 1e-9, "query scores against the driver's dense solve, relative " + worst);
+    IllegalStateException none = assertThrows(IllegalStateException.class,
+        () -> ((InfluenceFunctionModel) pipeline(stage()).fit(adult).stages()[3]).queryInfluence());
+    assertTrue(none.getMessage().contains("queryIndicatorCol"), none.getMessage());
+  }
+
+  @Test
+  void groupInfluenceIsTheJobsGroupsTarget() throws Exception {
+    // a group column that is not a feature: four cohorts by id
+    Path grouped = dir.resolve("adult-cohorts");
+    adult.withColumn("cohort", functions.concat(functions.lit("c"), functions.col("id").mod(4).cast("string")))
+        .coalesce(1).write().parquet(grouped.toString());
+    Dataset<Row> data = SparkSessions.get().read().parquet(grouped.toString());
+    PipelineModel fitted = pipeline(stage().setGroupCol("cohort")).fit(data);
+    List<Row> stage = ((InfluenceFunctionModel) fitted.stages()[3]).groupInfluence().orderBy("group").collectAsList();
+    Path conf = dir.resolve("groups.conf");
+    Files.writeString(conf, Files.readString(jobConf()).replace(table.toString().replace("\\", "/"),
+        grouped.toString().replace("\\", "/")).replace("encoding = index }", "encoding = index, group = cohort, "
+        + "exclude = [cohort] }"));
+    Path job = InfluenceJob.run(new RunOptions(conf.toFile(), List.of("influence.target=groups"), dir.resolve("job-groups"),
+        false), QUIET);
+    List<Row> expected = SparkSessions.get().read().parquet(job.resolve("scores").toString()).orderBy("group")
+        .collectAsList();
+    assertEquals(4, expected.size(), "four cohorts");
+    assertEquals(expected, stage, "the stage's groups are the job's, bit for bit");
+  }
+
+  private static double[] augmented(org.apache.spark.ml.linalg.Vector v) {
+    double[] out = java.util.Arrays.copyOf(v.toArray(), v.size() + 1);
+    out[v.size()] = 1;
+    return out;
+  }
+
+  private static double sigmoid(double m) {
+    return 1 / (1 + Math.exp(-m));
+  }
+
+  private static double dot(double[] u, double[] v) {
+    double s = 0;
+    for (int i = 0; i < u.length; i++) {
+      s += u[i] * v[i];
+    }
+    return s;
+  }
+
+  /** ∇ℓ = (σ(ãᵀx) − y)·ã for a row (id, features, label). */
+  private static double[] gradient(Row r, double[] x) {
+    double[] v = augmented(r.getAs(1));
+    double residual = sigmoid(dot(v, x)) - r.getDouble(2);
+    for (int j = 0; j < v.length; j++) {
+      v[j] *= residual;
+    }
+    return v;
+  }
+
+  @Test
   void theStagesScoresAreTheInfluenceJobsBitForBit() throws Exception {
     Path conf = jobConf();
     Path out = InfluenceJob.run(new RunOptions(conf.toFile(), List.of(), dir.resolve("job"), false), QUIET);
