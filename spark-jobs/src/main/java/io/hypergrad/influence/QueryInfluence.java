@@ -5,6 +5,10 @@ import io.hypergrad.linalg.DenseCholesky;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.model.GlmLoss;
 import io.hypergrad.prep.table.RowPartition;
+import io.hypergrad.estimator.EstimatorSpec;
+import io.hypergrad.estimator.LockstepMixedFixedPointKm;
+import io.hypergrad.model.GlmLinearSystem;
+import io.hypergrad.oracle.CounterSampler;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,27 +56,48 @@ public final class QueryInfluence {
 
   /**
    * The engine of {@code influence.target = queries} and of the stage's queries: S = A⁻¹∇ℓ(queries)
-   * at x — by A's dense factor ({@code exact}, p within exactMaxP) or by cg in lockstep to tol — then
-   * one pass over the training partitions keeping each query's top k each way.
+   * at x by the settings' method — {@code exact} (A's dense factor, p within exactMaxP), {@code cg}
+   * (m solves in lockstep, one pass an iteration for all) or {@code mixed-fp-km} (m chains on the
+   * same sampled rows, gathered in one pass, one product of 2m vectors a step) — then one pass over
+   * the training partitions keeping each query's top k each way.
    */
   public static Explained explain(GlmBilevelProblem problem, double[] x, List<Vector> features, List<Double> labels,
-      boolean exact, double tol, int exactMaxP, int k, JavaRDD<RowPartition> train) {
+      InfluenceSolve.Settings settings, int k, JavaRDD<RowPartition> train) {
     int m = features.size();
     int p = problem.p();
     double[] g = queryGradients(problem.loss(), features, labels, x);
     long t0 = System.nanoTime();
     double[] sMatrix;
     Map<String, Object> solve = new LinkedHashMap<>();
-    if (exact) {
-      InfluenceSolve.requireDense(p, exactMaxP, "exact factors", "use method = cg");
-      sMatrix = solveExact(InfluenceSolve.factor(problem.linearSystemAt(x)), g, m);
-      solve.put("method", "exact");
-    } else {
-      LockstepConjugateGradient.Result cg = solveCg(problem, x, g, m, tol, 100 * p);
-      sMatrix = cg.x();
-      solve.put("method", "cg (lockstep)");
-      solve.put("passes", cg.iterations());
-      solve.put("worst_relative_residual", cg.worstResidual());
+    EstimatorSpec spec = settings.spec();
+    switch (spec.method()) {
+      case EXACT -> {
+        InfluenceSolve.requireDense(p, settings.exactMaxP(), "exact factors", "use method = cg or mixed-fp-km");
+        sMatrix = solveExact(InfluenceSolve.factor(problem.linearSystemAt(x)), g, m);
+        solve.put("method", "exact");
+      }
+      case CG -> {
+        LockstepConjugateGradient.Result cg = solveCg(problem, x, g, m, spec.tol(), Math.max(spec.maxIter(), 1));
+        sMatrix = cg.x();
+        solve.put("method", "cg (lockstep)");
+        solve.put("passes", cg.iterations());
+        solve.put("worst_relative_residual", cg.worstResidual());
+      }
+      case MIXED_FP_KM -> {
+        GlmLinearSystem system = problem.linearSystemAt(x);
+        CounterSampler sampler = new CounterSampler(settings.seed(), system.rowCount(), settings.batch());
+        GlmLinearSystem gathered = system.gathered(sampler, 1, settings.iterations(), false);
+        sMatrix = LockstepMixedFixedPointKm.solve(gathered, g, m, spec, sampler, 0, settings.iterations(),
+            settings.divergenceFactor());
+        solve.put("method", "mixed-fp-km (lockstep)");
+        solve.put("label", spec.label());
+        solve.put("iterations", settings.iterations());
+        solve.put("batch", settings.batch());
+        solve.put("worst_relative_residual", worstResidual(problem, x, sMatrix, g, m));
+      }
+      default -> throw new IllegalArgumentException("influence.target = queries solves its right-hand sides by exact, "
+          + "cg or mixed-fp-km (each for all queries at once); " + spec.method().canonicalName() + " for many vectors "
+          + "at once is not built");
     }
     double solveSeconds = (System.nanoTime() - t0) / 1e9;
     solve.put("seconds", solveSeconds);
@@ -86,6 +111,24 @@ public final class QueryInfluence {
     xb.destroy();
     sb.destroy();
     return new Explained(top, solve, solveSeconds, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** max_j ‖A·S_j − G_j‖/‖G_j‖: one pass of m products over the rows. */
+  static double worstResidual(GlmBilevelProblem problem, double[] x, double[] s, double[] g, int m) {
+    int p = problem.p();
+    double[] as = new double[p * m];
+    problem.innerHessianProduct(x, null, s, m, as);
+    double worst = 0;
+    for (int j = 0; j < m; j++) {
+      double num = 0;
+      double den = 0;
+      for (int i = j * p; i < (j + 1) * p; i++) {
+        num += (as[i] - g[i]) * (as[i] - g[i]);
+        den += g[i] * g[i];
+      }
+      worst = Math.max(worst, Math.sqrt(num / Math.max(den, Double.MIN_NORMAL)));
+    }
+    return worst;
   }
 
   /** The queries' output rows (the job's Parquet, the stage's DataFrame). */

@@ -263,12 +263,6 @@ public final class InfluenceJob {
       throw new InvalidConfigException(cfg.where("influence.max_queries") + ": influence.max_queries must be ≥ 0 (0: every "
           + "row of the split), got " + maxQueries);
     }
-    io.hypergrad.estimator.Method method = spec.method();
-    if (method != io.hypergrad.estimator.Method.EXACT && method != io.hypergrad.estimator.Method.CG) {
-      throw new InvalidConfigException(cfg.where("method") + ": influence.target = queries solves its right-hand sides "
-          + "by exact or cg (in lockstep, one pass an iteration for all of them); " + method.canonicalName()
-          + " for many vectors at once is not built");
-    }
     double dataSeconds = (System.nanoTime() - start) / 1e9;
     long t0 = System.nanoTime();
     NewtonCg.Result inner = InfluenceSolve.innerSolve(problem, null, settings, log);
@@ -291,13 +285,12 @@ public final class InfluenceJob {
     int m = qf.size();
     int p = problem.p();
     int topK = cfg.getPositiveInt("top_k");
-    double tol = spec.params().get("tol") instanceof Number num ? num.doubleValue() : 1e-10;
     QueryInfluence.Explained explained;
     try {
-      explained = QueryInfluence.explain(problem, x, qf, qy, method == io.hypergrad.estimator.Method.EXACT, tol,
-          settings.exactMaxP(), topK, rows.partitions("train"));
+      explained = QueryInfluence.explain(problem, x, qf, qy, settings, topK, rows.partitions("train"));
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(cfg.where("exact_max_p") + ": " + e.getMessage(), e);
+      throw new InvalidConfigException(cfg.where(spec.method() == io.hypergrad.estimator.Method.EXACT ? "exact_max_p"
+          : "method") + ": " + e.getMessage(), e);
     }
     Map<String, Object> solve = explained.solve();
     double solveSeconds = explained.solveSeconds();

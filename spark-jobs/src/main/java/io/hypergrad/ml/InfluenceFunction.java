@@ -463,7 +463,7 @@ public final class InfluenceFunction extends Estimator<InfluenceFunctionModel> i
         x0 == null ? Double.NaN : solved.inner().startNorm(), zeroNorm, selfInverse(problem, solved, cfg, spec, quiet));
     int maxP = (Integer) getOrDefault(exactMaxP);
     model.explained(queries == null ? null : StageExplanations.queries(dataset.sparkSession(), problem, solved.x(), queries,
-        maxP, (Integer) getOrDefault(topK), data).persist(), getOrDefault(groupCol).isEmpty() ? null
+        InfluenceSolve.settings(cfg, spec), (Integer) getOrDefault(topK), data).persist(), getOrDefault(groupCol).isEmpty() ? null
         : StageExplanations.groups(dataset.sparkSession(), problem, solved, data, ingested.metadata(), maxP).persist());
     problem.release();
     ingested.table().release();

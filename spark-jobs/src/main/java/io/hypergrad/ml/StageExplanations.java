@@ -52,11 +52,15 @@ final class StageExplanations {
     return new Queries(features, labels, ids);
   }
 
-  /** Each query's topK training rows each way ({@link QueryInfluence#SCHEMA}): S by A's factor within exactMaxP, else cg. */
-  static Dataset<Row> queries(SparkSession spark, GlmBilevelProblem problem, double[] x, Queries q, int exactMaxP,
-      int topK, GlmData data) {
-    QueryInfluence.Explained explained = QueryInfluence.explain(problem, x, q.features(), q.labels(),
-        problem.p() <= exactMaxP, 1e-10, exactMaxP, topK, data.partitions("train"));
+  /** Each query's topK training rows each way ({@link QueryInfluence#SCHEMA}), S by the stage's method. */
+  static Dataset<Row> queries(SparkSession spark, GlmBilevelProblem problem, double[] x, Queries q,
+      InfluenceSolve.Settings settings, int topK, GlmData data) {
+    QueryInfluence.Explained explained;
+    try {
+      explained = QueryInfluence.explain(problem, x, q.features(), q.labels(), settings, topK, data.partitions("train"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("InfluenceFunction: queryIndicatorCol: " + e.getMessage(), e);
+    }
     return spark.createDataFrame(QueryInfluence.rows(explained.top(), q.ids()), QueryInfluence.SCHEMA);
   }
 

@@ -313,6 +313,33 @@ class InfluenceJobTest {
       worst = Math.max(worst, Math.abs(cgRows.get(i).getDouble(5) - e) / Math.abs(e));
     }
     assertTrue(worst < 1e-8, "cg vs exact, relative " + worst);
+
+    // by Mixed FP-KM: the 20 queries' chains on one sampler chain's rows, 40 vectors a sampled product
+    List<String> mixed = new ArrayList<>(queries);
+    mixed.add("method=mixed-fp-km");
+    JsonNode mixedSummary = run("queries-mixed", mixed);
+    assertEquals("mixed-fp-km (lockstep)", mixedSummary.get("solve").get("method").asText());
+    Map<String, Double> exactScore = new HashMap<>();
+    for (Row r : exactRows) {
+      exactScore.put(r.getInt(0) + "/" + r.getString(2) + "/" + r.getLong(4), r.getDouble(5));
+    }
+    List<Double> errors = new ArrayList<>();
+    int shared = 0;
+    for (Row r : SparkSessions.get().read().parquet(dir.resolve("queries-mixed").resolve("scores").toString())
+        .collectAsList()) {
+      Double e = exactScore.get(r.getInt(0) + "/" + r.getString(2) + "/" + r.getLong(4));
+      if (e != null) {
+        shared++;
+        errors.add(Math.abs(r.getDouble(5) - e) / Math.abs(e));
+      }
+    }
+    java.util.Collections.sort(errors);
+    double median = errors.get(errors.size() / 2);
+    System.out.printf("queries by lockstep Mixed FP-KM: worst residual %.2e, %d of %d top entries shared with exact, "
+        + "median relative error %.2e%n", mixedSummary.get("solve").get("worst_relative_residual").asDouble(), shared,
+        exactRows.size(), median);
+    assertTrue(shared >= 0.8 * exactRows.size(), shared + " of " + exactRows.size() + " top entries shared");
+    assertTrue(median < 0.02, "median relative error " + median);
   }
 
   @Test
