@@ -2,7 +2,6 @@ package io.hypergrad.cli;
 
 import io.hypergrad.jobs.RunOptions;
 import java.io.File;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -16,8 +15,9 @@ final class JobOptions {
       description = "override a config key (repeatable), e.g. --set alpha=0.99")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--out", required = true, description = "output directory (refused if it exists and is not empty)")
-  Path out;
+  @Option(names = "--out", required = true, description = "output directory, a local path or a Hadoop FileSystem URI "
+      + "(hdfs://…, s3a://…); refused if it exists and is not empty")
+  String out;
 
   @Option(names = "--overwrite", description = "replace a non-empty --out")
   boolean overwrite;

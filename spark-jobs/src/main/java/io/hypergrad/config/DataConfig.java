@@ -145,8 +145,9 @@ public final class DataConfig {
     return cfg.has("data.prepared");
   }
 
-  public static Path prepared(JobConfig cfg) {
-    return Path.of(cfg.getString("data.prepared", ""));
+  /** The prepare output the config reads: a local path or a Hadoop FileSystem URI. */
+  public static String prepared(JobConfig cfg) {
+    return cfg.getString("data.prepared", "");
   }
 
   public static DataSpec spec(JobConfig cfg) {

@@ -20,6 +20,7 @@ import io.hypergrad.output.LabelResult;
 import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.output.SweepReport;
+import io.hypergrad.spark.SparkSessions;
 import io.hypergrad.run.ErrorSummary;
 import java.io.File;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class EstimateJob {
   private EstimateJob() {}
 
   /** Runs the job; returns the directory the results were committed to. */
-  public static Path run(RunOptions options, PrintStream log) throws IOException {
+  public static String run(RunOptions options, PrintStream log) throws IOException {
     return run(options, log, false);
   }
 
@@ -49,7 +50,7 @@ public final class EstimateJob {
    * configuration of each family (entries' {@code family}, else method + schedule) by last-10% error,
    * with best.csv, report.md and plots of the winners against samples and against HVPs.
    */
-  public static Path run(RunOptions options, PrintStream log, boolean sweep) throws IOException {
+  public static String run(RunOptions options, PrintStream log, boolean sweep) throws IOException {
     long start = System.nanoTime();
     JobConfig cfg = JobConfig.load(options.conf(), options.sets(), sweep ? ConfigKeys.Job.SWEEP : ConfigKeys.Job.ESTIMATE);
     ChainRun run = ChainRun.of(cfg);
@@ -68,7 +69,7 @@ public final class EstimateJob {
       log.printf(Locale.ROOT, "left out %d grid points that break a constraint, e.g. %s%n", skipped.size(), skipped.get(0));
     }
 
-    try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
+    try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite(), SparkSessions::hadoopConfiguration)) {
       Task built = TaskFactory.build(cfg, log, plan);
       plan = built.plan();
       StochasticLinearSystem system = built.system();
@@ -142,8 +143,8 @@ public final class EstimateJob {
       } else {
         printTable(log, results);
       }
-      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
-      return out.target();
+      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.location(), (System.nanoTime() - start) / 1e9);
+      return out.location();
     }
   }
 

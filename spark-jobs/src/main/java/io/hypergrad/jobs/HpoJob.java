@@ -18,21 +18,25 @@ import java.nio.file.Path;
 public final class HpoJob {
   private HpoJob() {}
 
-  public static Path run(RunOptions options, PrintStream log) throws IOException {
+  public static String run(RunOptions options, PrintStream log) throws IOException {
     return run(options, log, -1);
   }
 
   /** As {@link #run(RunOptions, PrintStream)}; {@code failAfterStep} ≥ 0 simulates a crash after that step's checkpoint (tests). */
-  static Path run(RunOptions options, PrintStream log, int failAfterStep) throws IOException {
+  static String run(RunOptions options, PrintStream log, int failAfterStep) throws IOException {
     long start = System.nanoTime();
     JobConfig cfg = JobConfig.load(options.conf(), options.sets(), ConfigKeys.Job.HPO);
     if (!cfg.getString("task", "glm").equals("glm")) {
       throw new InvalidConfigException(cfg.where("task") + ": hpo runs on task = glm only");
     }
-    Path out = options.out().toAbsolutePath().normalize();
+    if (io.hypergrad.output.OutputDirectory.isUri(options.out())) {
+      throw new IllegalArgumentException("--out " + options.out() + ": hpo writes its results to a local directory; put "
+          + "its checkpoint on a Hadoop file system with --set checkpoint_dir=\"" + options.out() + "/checkpoint\"");
+    }
+    Path out = Path.of(options.out()).toAbsolutePath().normalize();
     Hpo.run(cfg, EstimateJob.taskName(cfg, options.conf()), out, options.overwrite(),
         SparkSessions.get().sparkContext().hadoopConfiguration(), start, failAfterStep, log);
     log.printf(java.util.Locale.ROOT, "wrote %s (%.1f s)%n", out, (System.nanoTime() - start) / 1e9);
-    return out;
+    return out.toString();
   }
 }

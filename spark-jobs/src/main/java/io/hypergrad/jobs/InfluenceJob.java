@@ -62,7 +62,7 @@ public final class InfluenceJob {
 
   private InfluenceJob() {}
 
-  public static Path run(RunOptions options, PrintStream log) throws IOException {
+  public static String run(RunOptions options, PrintStream log) throws IOException {
     long start = System.nanoTime();
     JobConfig cfg = JobConfig.load(options.conf(), options.sets(), ConfigKeys.Job.INFLUENCE);
     if (!cfg.getString("task", "glm").equals("glm")) {
@@ -83,7 +83,7 @@ public final class InfluenceJob {
     EstimatorSpec spec = EstimatorGrid.single(cfg, iterations);
     String task = EstimateJob.taskName(cfg, options.conf());
 
-    try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
+    try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite(), SparkSessions::hadoopConfiguration)) {
       SparkSession spark = SparkSessions.get();
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       // the rows stay on the executors, whatever their size: scores are written where the rows are
@@ -107,8 +107,8 @@ public final class InfluenceJob {
         }
         problem.release();
         out.commit();
-        log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
-        return out.target();
+        log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.location(), (System.nanoTime() - start) / 1e9);
+        return out.location();
       }
       InfluenceSolve.Result solved;
       try {
@@ -150,7 +150,7 @@ public final class InfluenceJob {
           cgb == null ? null : InfluenceScores.dotWith(cgb.value()), self ? 1.0 : -1.0, total, clean))
           .persist(StorageLevel.MEMORY_AND_DISK());
       spark.createDataFrame(scores.flatMap(InfluenceScores::rows), InfluenceScores.schema(self ? "self_influence"
-          : "influence", rows.weighted(), sCg != null, clean)).write().parquet(out.path("scores").toString());
+          : "influence", rows.weighted(), sCg != null, clean)).write().parquet(out.datasetPath("scores"));
       double scoreSeconds = (System.nanoTime() - t0) / 1e9;
       log.printf(Locale.ROOT, "scores: %d rows written to Parquet in %.2f s (%.0f rows/s)%n", n, scoreSeconds, n / scoreSeconds);
 
@@ -236,8 +236,8 @@ public final class InfluenceJob {
       }
       problem.release();
       out.commit();
-      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
-      return out.target();
+      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.location(), (System.nanoTime() - start) / 1e9);
+      return out.location();
     }
   }
 
@@ -301,7 +301,7 @@ public final class InfluenceJob {
     long n = problem.train().size();
     List<Row> outRows = QueryInfluence.rows(top, qid);
     StructType schema = QueryInfluence.SCHEMA;
-    SparkSessions.get().createDataFrame(outRows, schema).coalesce(1).write().parquet(out.path("scores").toString());
+    SparkSessions.get().createDataFrame(outRows, schema).coalesce(1).write().parquet(out.datasetPath("scores"));
     log.printf(Locale.ROOT, "scores: the top %d training rows each way for each of %d queries (%.2f s)%n", topK, m,
         scoreSeconds);
     // a chart for each of the first few queries
@@ -381,7 +381,7 @@ public final class InfluenceJob {
       }
     }
     StructType schema = GroupInfluence.SCHEMA;
-    SparkSessions.get().createDataFrame(outRows, schema).coalesce(1).write().parquet(out.path("scores").toString());
+    SparkSessions.get().createDataFrame(outRows, schema).coalesce(1).write().parquet(out.datasetPath("scores"));
     log.printf(Locale.ROOT, "groups: %d groups' removal predicted, first order and after one Newton step (%.2f s)%n",
         estimates.size(), groupSeconds);
     Map<String, Object> summary = new LinkedHashMap<>();

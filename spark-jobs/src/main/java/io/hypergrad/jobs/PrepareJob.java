@@ -22,10 +22,10 @@ import java.util.Locale;
 public final class PrepareJob {
   private PrepareJob() {}
 
-  public static Path run(RunOptions options, PrintStream log) throws IOException {
+  public static String run(RunOptions options, PrintStream log) throws IOException {
     long start = System.nanoTime();
     JobConfig cfg = JobConfig.load(options.conf(), options.sets(), ConfigKeys.Job.PREPARE);
-    try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite())) {
+    try (OutputDirectory out = OutputDirectory.prepare(options.out(), options.overwrite(), SparkSessions::hadoopConfiguration)) {
       DataConfig.checkOneSource(cfg);
       if (DataConfig.isTable(cfg)) {
         // read, split, scaled and written on the executors; a bad row stops it (file, row, field) or is counted
@@ -34,11 +34,11 @@ public final class PrepareJob {
             table.metadata().get("rows_read"), table.metadata().get("source"), table.featureCount(),
             table.classes() > 0 ? table.classes() + " classes" : "continuous label", table.metadata().get("dropped"),
             table.metadata().get("split_method"), table.metadata().get("counts"), (System.nanoTime() - start) / 1e9);
-        PreparedData.write(SparkSessions.get(), table, out.path(""));
+        PreparedData.write(SparkSessions.get(), table, out);
         table.release();
         out.commit();
-        log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
-        return out.target();
+        log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.location(), (System.nanoTime() - start) / 1e9);
+        return out.location();
       }
       // a malformed row fails here (DataFormatException: file, line, field), before anything is written
       DataPreparation.Result data = DataPreparation.run(DataConfig.spec(cfg));
@@ -48,10 +48,10 @@ public final class PrepareJob {
       log.printf(Locale.ROOT, "read %s rows, %d features, %s, dropped %s (%.1f s)%n", data.metadata().get("rows_read"),
           data.featureCount(), data.classes() > 0 ? data.classes() + " classes" : "continuous label",
           data.metadata().get("dropped"), (System.nanoTime() - start) / 1e9);
-      PreparedData.write(SparkSessions.get(), data, out.path(""));
+      PreparedData.write(SparkSessions.get(), data, out);
       out.commit();
-      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.target(), (System.nanoTime() - start) / 1e9);
-      return out.target();
+      log.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.location(), (System.nanoTime() - start) / 1e9);
+      return out.location();
     }
   }
 }

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 
 /**
  * A job's {@code --out} directory. Everything is written into a staging directory beside it and
@@ -16,6 +19,13 @@ import java.util.stream.Stream;
  * A staging directory is named after the host and process that made it, so the next run into the
  * same {@code --out} removes what a killed run left there — and only that: a staging directory of a
  * process still alive, or of another host, is left alone.
+ *
+ * <p>An {@code --out} given as a URI ({@code hdfs://…}, {@code s3a://…}, {@code file:///…}) is written
+ * through the Hadoop FileSystem API: Spark writes its datasets ({@link #datasetPath}) straight into a
+ * staging directory beside the target on that file system, the driver's small files ({@link #path})
+ * go to a local staging directory and are uploaded into it at {@link #commit}, and the staging
+ * directory is then renamed into place (one atomic rename on HDFS; on object stores a rename is a
+ * copy, so a reader should look for summary.json, which every job writes).
  */
 public final class OutputDirectory implements AutoCloseable {
   /** The file moved last when results are committed file by file: its presence says the results are whole. */
@@ -24,6 +34,10 @@ public final class OutputDirectory implements AutoCloseable {
   private final Path target;
   private final Path staging;
   private final boolean fileByFile;
+  // a Hadoop URI --out: its file system, target and staging directory there (null for a local path)
+  private final FileSystem fs;
+  private final org.apache.hadoop.fs.Path remoteTarget;
+  private final org.apache.hadoop.fs.Path remoteStaging;
   // held from prepare to close, so two runs into one --out cannot both write (null for inside: its caller locks)
   private final RunLock lock;
   // inside: at commit, remove the target's other entries except these (null: leave them)
@@ -31,10 +45,62 @@ public final class OutputDirectory implements AutoCloseable {
   private boolean committed;
 
   private OutputDirectory(Path target, Path staging, boolean fileByFile, RunLock lock) {
+    this(target, staging, fileByFile, lock, null, null, null);
+  }
+
+  private OutputDirectory(Path target, Path staging, boolean fileByFile, RunLock lock, FileSystem fs,
+      org.apache.hadoop.fs.Path remoteTarget, org.apache.hadoop.fs.Path remoteStaging) {
     this.target = target;
     this.staging = staging;
     this.fileByFile = fileByFile;
     this.lock = lock;
+    this.fs = fs;
+    this.remoteTarget = remoteTarget;
+    this.remoteStaging = remoteStaging;
+  }
+
+  /** Whether a location names a Hadoop FileSystem URI ({@code scheme:/…}) rather than a local path. */
+  public static boolean isUri(String location) {
+    return location.matches("[A-Za-z][A-Za-z0-9+.-]*:/.*");
+  }
+
+  /**
+   * As {@link #prepare(Path, boolean)} for a location that may be a Hadoop URI; {@code hadoop} gives
+   * the Hadoop configuration (the job's SparkContext's) only when it is one.
+   */
+  public static OutputDirectory prepare(String location, boolean overwrite, Supplier<Configuration> hadoop) {
+    if (!isUri(location)) {
+      return prepare(Path.of(location), overwrite);
+    }
+    RunLock lock = RunLock.on(location, "--out " + location, hadoop.get());
+    try {
+      org.apache.hadoop.fs.Path loc = new org.apache.hadoop.fs.Path(location);
+      FileSystem fs = loc.getFileSystem(hadoop.get());
+      org.apache.hadoop.fs.Path abs = fs.makeQualified(loc);
+      if (fs.exists(abs)) {
+        if (!fs.getFileStatus(abs).isDirectory()) {
+          throw new IllegalArgumentException("--out " + location + " exists and is not a directory");
+        }
+        if (!overwrite && fs.listStatus(abs).length > 0) {
+          throw new IllegalArgumentException("--out " + location + " exists and is not empty; pass --overwrite to replace it");
+        }
+      }
+      String prefix = "." + abs.getName() + ".staging-";
+      removeDeadStaging(fs, abs.getParent(), prefix);
+      org.apache.hadoop.fs.Path remoteStaging = new org.apache.hadoop.fs.Path(abs.getParent(), prefix + owner()
+          + java.util.UUID.randomUUID());
+      if (!fs.mkdirs(remoteStaging)) {
+        throw new IOException("mkdirs " + remoteStaging + " failed");
+      }
+      Path local = Files.createTempDirectory("hypergrad-out-" + owner());
+      return new OutputDirectory(null, local, false, lock, fs, abs, remoteStaging);
+    } catch (IOException e) {
+      lock.close();
+      throw new UncheckedIOException("cannot create a staging directory beside " + location + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
   }
 
   /**
@@ -94,17 +160,33 @@ public final class OutputDirectory implements AutoCloseable {
     return this;
   }
 
-  /** Where the job writes its files. */
+  /** Where the job writes its small files (on the driver's disk; uploaded at commit for a URI --out). */
   public Path path(String fileName) {
     return staging.resolve(fileName);
   }
 
+  /** Where Spark writes a dataset (a directory) of the results: in the staging directory on the target's file system. */
+  public String datasetPath(String name) {
+    return remoteStaging != null ? new org.apache.hadoop.fs.Path(remoteStaging, name).toString()
+        : staging.resolve(name).toString();
+  }
+
+  /** The local target directory (null for a URI --out: see {@link #location}). */
   public Path target() {
     return target;
   }
 
+  /** The target as the job reports it: a local path, or the qualified URI. */
+  public String location() {
+    return remoteTarget != null ? remoteTarget.toString() : target.toString();
+  }
+
   /** Renames the staging directory to the target, replacing what was there (file by file for {@link #inside}). */
   public void commit() {
+    if (remoteTarget != null) {
+      commitRemote();
+      return;
+    }
     if (fileByFile) {
       commitFiles();
       return;
@@ -126,6 +208,35 @@ public final class OutputDirectory implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move results into " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void commitRemote() {
+    try {
+      try (Stream<Path> st = Files.list(staging)) {
+        for (Path f : st.sorted().toList()) {
+          fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(f.toUri()),
+              new org.apache.hadoop.fs.Path(remoteStaging, f.getFileName().toString()));
+        }
+      }
+      org.apache.hadoop.fs.Path old = null;
+      if (fs.exists(remoteTarget)) {
+        old = new org.apache.hadoop.fs.Path(remoteTarget.getParent(), "." + remoteTarget.getName() + ".old-"
+            + System.nanoTime());
+        if (!fs.rename(remoteTarget, old)) {
+          throw new IOException("rename " + remoteTarget + " to " + old + " failed");
+        }
+      }
+      if (!fs.rename(remoteStaging, remoteTarget)) {
+        throw new IOException("rename " + remoteStaging + " to " + remoteTarget + " failed");
+      }
+      committed = true;
+      if (old != null) {
+        fs.delete(old, true);
+      }
+      deleteTree(staging);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move results into " + remoteTarget + ": " + e.getMessage(), e);
     }
   }
 
@@ -163,9 +274,16 @@ public final class OutputDirectory implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (!committed) {
+      if (remoteStaging != null) {
+        deleteTree(staging);
+        if (!committed) {
+          fs.delete(remoteStaging, true);
+        }
+      } else if (!committed) {
         deleteTree(staging);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the staging directory " + remoteStaging + ": " + e.getMessage(), e);
     } finally {
       if (lock != null) {
         lock.close();
@@ -200,6 +318,22 @@ public final class OutputDirectory implements AutoCloseable {
           }
           deleteTree(p);
         }
+      }
+    }
+  }
+
+  /** As {@link #removeDeadStaging(Path, String)}, on a Hadoop file system. */
+  private static void removeDeadStaging(FileSystem fs, org.apache.hadoop.fs.Path dir, String prefix) throws IOException {
+    if (!fs.exists(dir)) {
+      return;
+    }
+    java.util.regex.Pattern own = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix + host() + "-")
+        + "(\\d+)-.*");
+    for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+      java.util.regex.Matcher m = own.matcher(st.getPath().getName());
+      if (m.matches() && st.isDirectory()
+          && !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+        fs.delete(st.getPath(), true);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.hypergrad.spark;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.prep.DataPreparation;
 import io.hypergrad.prep.PreparedSplit;
@@ -33,7 +34,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code test/}) with columns {@code id} (long, the row's position in the source), {@code label}
  * (double), {@code features} (ml.linalg vector), {@code weight} (double, at mean 1 per split) when the
  * source had a weight column and, when label noise was added, {@code clean_label}; plus {@code
- * metadata.json}. Rows are written and read in id order (file names sort in row order).
+ * metadata.json}. Rows are written and read in id order (file names sort in row order). A prepare
+ * output is a local path or a directory on any Hadoop file system ({@code hdfs://…}), read through the
+ * job's Hadoop configuration.
  */
 public final class PreparedData {
   public static final String METADATA = "metadata.json";
@@ -56,10 +59,10 @@ public final class PreparedData {
   }
 
   /**
-   * Writes every split and metadata.json into {@code dir} (a staging directory). Rows go in id order,
-   * into files whose names sort in that order, so a split reads back in id order file by file.
+   * Writes every split and metadata.json into the job's output. Rows go in id order, into files whose
+   * names sort in that order, so a split reads back in id order file by file.
    */
-  public static void write(SparkSession spark, DataPreparation.Result data, Path dir) throws IOException {
+  public static void write(SparkSession spark, DataPreparation.Result data, OutputDirectory out) throws IOException {
     for (PreparedSplit split : data.splits()) {
       boolean noisy = split.cleanLabels() != null;
       boolean weighted = split.weights() != null;
@@ -69,16 +72,16 @@ public final class PreparedData {
             noisy ? split.cleanLabels()[i] : null));
       }
       // a local relation's slices are consecutive rows: one file per slice, in order
-      spark.createDataFrame(rows, schema(weighted, noisy)).write().parquet(dir.resolve(split.name()).toString());
+      spark.createDataFrame(rows, schema(weighted, noisy)).write().parquet(out.datasetPath(split.name()));
     }
-    SummaryJson.mapper().writeValue(dir.resolve(METADATA).toFile(), data.metadata());
+    SummaryJson.mapper().writeValue(out.path(METADATA).toFile(), data.metadata());
   }
 
   /**
    * Writes a table ingested on the executors (nothing comes to the driver but the metadata): each
    * split's partitions become its files, in row order.
    */
-  public static void write(SparkSession spark, IngestedTable table, Path dir) throws IOException {
+  public static void write(SparkSession spark, IngestedTable table, OutputDirectory out) throws IOException {
     for (String name : SPLITS) {
       JavaRDD<RowPartition> parts = table.split(name);
       if (parts == null) {
@@ -88,16 +91,16 @@ public final class PreparedData {
       boolean noisy = first.hasCleanLabels();
       boolean weighted = first.weighted();
       JavaRDD<Row> rows = parts.flatMap(p -> {
-        List<Row> out = new ArrayList<>(p.size());
+        List<Row> list = new ArrayList<>(p.size());
         for (int i = 0; i < p.size(); i++) {
-          out.add(row(p.id(i), p.rows().label(i), p.rows().row(i), weighted ? p.rows().instanceWeight(i) : null,
+          list.add(row(p.id(i), p.rows().label(i), p.rows().row(i), weighted ? p.rows().instanceWeight(i) : null,
               noisy ? p.cleanLabel(i) : null));
         }
-        return out.iterator();
+        return list.iterator();
       });
-      spark.createDataFrame(rows, schema(weighted, noisy)).write().parquet(dir.resolve(name).toString());
+      spark.createDataFrame(rows, schema(weighted, noisy)).write().parquet(out.datasetPath(name));
     }
-    SummaryJson.mapper().writeValue(dir.resolve(METADATA).toFile(), table.metadata());
+    SummaryJson.mapper().writeValue(out.path(METADATA).toFile(), table.metadata());
   }
 
   /** One row in {@link #schema}'s order; weight and clean label left out when null. */
@@ -113,14 +116,15 @@ public final class PreparedData {
   }
 
   /** A prepare output's metadata.json. */
-  public static Map<String, Object> metadata(Path dir) throws IOException {
-    Path metaFile = dir.resolve(METADATA);
-    if (!Files.isRegularFile(metaFile)) {
+  public static Map<String, Object> metadata(String dir) throws IOException {
+    String metaFile = child(dir, METADATA);
+    if (!isFile(metaFile)) {
       throw new IOException(dir + " is not a prepare output: no " + METADATA);
     }
     Map<String, Object> meta;
-    try {
-      meta = SummaryJson.mapper().readValue(metaFile.toFile(), new TypeReference<Map<String, Object>>() {});
+    org.apache.hadoop.fs.Path mp = new org.apache.hadoop.fs.Path(metaFile);
+    try (java.io.InputStream in = mp.getFileSystem(SparkSessions.hadoopConfiguration()).open(mp)) {
+      meta = SummaryJson.mapper().readValue(in, new TypeReference<Map<String, Object>>() {});
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IOException(metaFile + ": not the JSON prepare writes (" + e.getOriginalMessage() + ")", e);
     }
@@ -148,17 +152,17 @@ public final class PreparedData {
    * partitions than asked for. Each partition keeps its rows' ids and, when the split has them,
    * their clean labels.
    */
-  public static JavaRDD<RowPartition> partitions(Path dir, String split, int partitions) {
+  public static JavaRDD<RowPartition> partitions(String dir, String split, int partitions) {
     SparkSession spark = SparkSessions.get();
-    if (!Files.isDirectory(dir.resolve(split))) {
-      String message = dir + ": a prepare output without its " + split + "/ split (" + dir.resolve(split)
+    if (!isDirectory(child(dir, split))) {
+      String message = dir + ": a prepare output without its " + split + "/ split (" + child(dir, split)
           + " is not a directory); prepare it again";
       throw new UncheckedIOException(message, new IOException(message));
     }
     try {
-      Dataset<Row> all = TableReader.readInNameOrder(spark, dir.resolve(split).toString());
+      Dataset<Row> all = TableReader.readInNameOrder(spark, child(dir, split));
       List<String> columns = List.of(all.columns());
-      TableSpec spec = TableSpec.prepared(dir.resolve(split).toString(), columns.contains("weight"),
+      TableSpec spec = TableSpec.prepared(child(dir, split), columns.contains("weight"),
           columns.contains("clean_label"));
       return TableIngest.run(spark, all, spec, SplitRule.none(), new TableIngest.Settings("none", 0, 0, partitions, true))
           .split("train");
@@ -168,18 +172,18 @@ public final class PreparedData {
   }
 
   /** Reads a {@code prepare} output back into the driver, on the job's SparkSession. */
-  public static DataPreparation.Result read(Path dir) throws IOException {
+  public static DataPreparation.Result read(String dir) throws IOException {
     Map<String, Object> meta = metadata(dir);
     int features = ((Number) meta.get("features")).intValue();
     int classes = ((Number) meta.get("classes")).intValue();
     SparkSession spark = SparkSessions.get();
     List<PreparedSplit> splits = new ArrayList<>();
     for (String name : SPLITS) {
-      Path p = dir.resolve(name);
-      if (!Files.isDirectory(p)) {
+      String p = child(dir, name);
+      if (!isDirectory(p)) {
         continue;
       }
-      Dataset<Row> df = spark.read().parquet(p.toString()).orderBy("id");
+      Dataset<Row> df = spark.read().parquet(p).orderBy("id");
       boolean noisy = List.of(df.columns()).contains("clean_label");
       boolean weighted = List.of(df.columns()).contains("weight");
       List<Row> rows = df.collectAsList();
@@ -207,5 +211,32 @@ public final class PreparedData {
       splits.add(new PreparedSplit(name, ids, f, y, clean, weights));
     }
     return new DataPreparation.Result(splits, meta, features, classes);
+  }
+
+  /** {@code dir/name}, for a local path or a Hadoop URI alike. */
+  static String child(String dir, String name) {
+    return OutputDirectory.isUri(dir) ? new org.apache.hadoop.fs.Path(dir, name).toString() : Path.of(dir, name).toString();
+  }
+
+  private static boolean isFile(String location) throws IOException {
+    if (!OutputDirectory.isUri(location)) {
+      return Files.isRegularFile(Path.of(location));
+    }
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(SparkSessions.hadoopConfiguration());
+    return fs.exists(p) && fs.getFileStatus(p).isFile();
+  }
+
+  private static boolean isDirectory(String location) {
+    if (!OutputDirectory.isUri(location)) {
+      return Files.isDirectory(Path.of(location));
+    }
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(SparkSessions.hadoopConfiguration());
+      return fs.exists(p) && fs.getFileStatus(p).isDirectory();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + location + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -25,6 +25,11 @@ public final class SparkSessions {
     return builder.config("spark.sql.shuffle.partitions", "8").getOrCreate();
   }
 
+  /** The session's Hadoop configuration (core-site.xml and the job's spark.hadoop.* settings), for paths on any file system. */
+  public static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+    return get().sparkContext().hadoopConfiguration();
+  }
+
   /** The session's context, for RDDs and broadcasts. */
   public static JavaSparkContext context() {
     return JavaSparkContext.fromSparkContext(get().sparkContext());

@@ -78,7 +78,7 @@ class GroupInfluenceTest {
         method = exact
         partitions = 1
         """.formatted(source.toString().replace("\\", "/")));
-    Path out = InfluenceJob.run(new RunOptions(conf.toFile(), List.of(), dir.resolve("out"), false), QUIET);
+    Path out = Path.of(InfluenceJob.run(new RunOptions(conf.toFile(), List.of(), dir.resolve("out"), false), QUIET));
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals(4, summary.get("groups").asInt());
 

@@ -49,7 +49,7 @@ class HpoJobTest {
   static Path run(String name, List<String> extra, int failAfter) throws IOException {
     List<String> sets = new ArrayList<>(SMALL);
     sets.addAll(extra);
-    return HpoJob.run(new RunOptions(CONF, sets, dir.resolve(name), false), quiet(), failAfter);
+    return Path.of(HpoJob.run(new RunOptions(CONF, sets, dir.resolve(name), false), quiet(), failAfter));
   }
 
   static double[] lambda(Path out) throws IOException {

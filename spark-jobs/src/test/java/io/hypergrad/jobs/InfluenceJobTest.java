@@ -94,7 +94,7 @@ class InfluenceJobTest {
     List<String> sets = new ArrayList<>(SMALL);
     sets.addAll(extra);
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    Path out = InfluenceJob.run(new RunOptions(CONF, sets, dir.resolve(name), false), log);
+    Path out = Path.of(InfluenceJob.run(new RunOptions(CONF, sets, dir.resolve(name), false), log));
     return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
   }
 

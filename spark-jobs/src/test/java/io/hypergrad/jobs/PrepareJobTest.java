@@ -87,7 +87,7 @@ class PrepareJobTest {
 
   @Test
   void readingBackGivesTheRowsPreparedInMemory() throws Exception {
-    DataPreparation.Result back = PreparedData.read(prepared);
+    DataPreparation.Result back = PreparedData.read(prepared.toString());
     DataPreparation.Result direct = DataPreparation.run(io.hypergrad.config.DataConfig.spec(
         io.hypergrad.config.JobConfig.load(dir.resolve("prep.conf").toFile(), List.of(), io.hypergrad.config.ConfigKeys.Job.PREPARE.keys())));
     Set<Long> ids = new HashSet<>();
@@ -193,8 +193,8 @@ class PrepareJobTest {
       dropped += c.asLong();
     }
     assertEquals(2_399, dropped, "the rows with a missing value, counted per field");
-    DataPreparation.Result a = PreparedData.read(prepared);
-    DataPreparation.Result b = PreparedData.read(fromTable);
+    DataPreparation.Result a = PreparedData.read(prepared.toString());
+    DataPreparation.Result b = PreparedData.read(fromTable.toString());
     for (String split : List.of("train", "val", "test")) {
       assertArrayEquals(a.split(split).ids(), b.split(split).ids(), split);
       assertArrayEquals(a.split(split).labels(), b.split(split).labels(), split);
@@ -202,9 +202,41 @@ class PrepareJobTest {
         assertArrayEquals(a.split(split).features()[i].toArray(), b.split(split).features()[i].toArray(), split + " " + i);
       }
       // and read file by file into partitions, without a sort, the rows come in id order
-      long[] ids = PreparedData.partitions(fromTable, split, 2).collect().stream()
+      long[] ids = PreparedData.partitions(fromTable.toString(), split, 2).collect().stream()
           .flatMapToLong(p -> java.util.stream.LongStream.range(0, p.size()).map(i -> p.id((int) i))).toArray();
       assertArrayEquals(a.split(split).ids(), ids, split + " read on the executors");
+    }
+  }
+
+  /**
+   * Every location as a Hadoop FileSystem URI (file:///…, the same code path as hdfs://): the table
+   * read, the prepare output written and read back, and estimate's --out — the same rows and the same
+   * result as the local paths.
+   */
+  @Test
+  void aTableOnAHadoopUriIsPreparedThereAndReadBackByEstimate() throws Exception {
+    String tableUri = Path.of(ADULT).toUri().toString();
+    String preparedUri = dir.resolve("uri-prepared").toUri().toString();
+    PrepareJob.run(new RunOptions(conf("uri-table.conf", TABLE.formatted(tableUri)).toFile(), List.of("partitions=3"),
+        preparedUri, false), QUIET);
+    assertTrue(Files.isRegularFile(dir.resolve("uri-prepared/metadata.json")));
+    DataPreparation.Result a = PreparedData.read(prepared.toString());
+    DataPreparation.Result b = PreparedData.read(preparedUri);
+    for (String split : List.of("train", "val", "test")) {
+      assertArrayEquals(a.split(split).ids(), b.split(split).ids(), split);
+      assertArrayEquals(a.split(split).labels(), b.split(split).labels(), split);
+    }
+    String run = RUN.formatted(300, "cg");
+    List<String> sets = List.of("plan=chains", "partitions=3");
+    Path local = dir.resolve("local-prepared-out");
+    String remote = dir.resolve("uri-prepared-out").toUri().toString();
+    EstimateJob.run(new RunOptions(conf("pq-local.conf", "data.prepared = \"" + prepared.toString().replace("\\", "/")
+        + "\"\n" + run).toFile(), sets, local, false), QUIET);
+    String wrote = EstimateJob.run(new RunOptions(conf("pq-uri.conf", "data.prepared = \"" + preparedUri + "\"\n" + run)
+        .toFile(), sets, remote, false), QUIET);
+    assertTrue(wrote.startsWith("file:"), wrote);
+    for (String f : List.of("errors.csv", "hypergradient.json")) {
+      assertEquals(Files.readString(local.resolve(f)), Files.readString(dir.resolve("uri-prepared-out").resolve(f)), f);
     }
   }
 

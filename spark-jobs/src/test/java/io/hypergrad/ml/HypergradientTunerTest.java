@@ -56,7 +56,7 @@ class HypergradientTunerTest {
     PrepareJob.run(new RunOptions(prepConf.toFile(), List.of("partitions=1"), prepared, false), QUIET);
     List<String> sets = new ArrayList<>(APPENDIX_E);
     sets.add("data.prepared=\"" + prepared.toString().replace("\\", "/") + "\"");
-    Path out = HpoJob.run(new RunOptions(new File("../conf/hpo-adult.conf"), sets, dir.resolve("hpo"), false), QUIET);
+    Path out = Path.of(HpoJob.run(new RunOptions(new File("../conf/hpo-adult.conf"), sets, dir.resolve("hpo"), false), QUIET));
 
     SparkSession spark = SparkSessions.get();
     Dataset<Row> rows = spark.read().parquet(prepared.resolve("train").toString()).withColumn("is_val", functions.lit(false))

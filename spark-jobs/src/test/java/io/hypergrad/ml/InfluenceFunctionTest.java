@@ -117,8 +117,8 @@ class InfluenceFunctionTest {
     }
     // rank p holds the whole subspace: rounding only (the intercept's diagonal entry is its own curvature)
     assertTrue(worst < 1e-8, "rank p against the Cholesky factor, relative " + worst);
-    Path job = InfluenceJob.run(new RunOptions(jobConf().toFile(), List.of("influence.target=self", "exact_max_p=5",
-        "influence.rank=" + p), dir.resolve("job-self-low-rank"), false), QUIET);
+    Path job = Path.of(InfluenceJob.run(new RunOptions(jobConf().toFile(), List.of("influence.target=self", "exact_max_p=5",
+        "influence.rank=" + p), dir.resolve("job-self-low-rank"), false), QUIET));
     Map<Long, Double> jobSelf = new HashMap<>();
     for (Row r : SparkSessions.get().read().parquet(job.resolve("scores").toString()).collectAsList()) {
       jobSelf.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("self_influence")));
@@ -210,8 +210,8 @@ class InfluenceFunctionTest {
     Files.writeString(conf, Files.readString(jobConf()).replace(table.toString().replace("\\", "/"),
         grouped.toString().replace("\\", "/")).replace("encoding = index }", "encoding = index, group = cohort, "
         + "exclude = [cohort] }"));
-    Path job = InfluenceJob.run(new RunOptions(conf.toFile(), List.of("influence.target=groups"), dir.resolve("job-groups"),
-        false), QUIET);
+    Path job = Path.of(InfluenceJob.run(new RunOptions(conf.toFile(), List.of("influence.target=groups"), dir.resolve("job-groups"),
+        false), QUIET));
     List<Row> expected = SparkSessions.get().read().parquet(job.resolve("scores").toString()).orderBy("group")
         .collectAsList();
     assertEquals(4, expected.size(), "four cohorts");
@@ -249,7 +249,7 @@ class InfluenceFunctionTest {
   @Test
   void theStagesScoresAreTheInfluenceJobsBitForBit() throws Exception {
     Path conf = jobConf();
-    Path out = InfluenceJob.run(new RunOptions(conf.toFile(), List.of(), dir.resolve("job"), false), QUIET);
+    Path out = Path.of(InfluenceJob.run(new RunOptions(conf.toFile(), List.of(), dir.resolve("job"), false), QUIET));
     Map<Long, Double> job = new HashMap<>();
     for (Row r : SparkSessions.get().read().parquet(out.resolve("scores").toString()).collectAsList()) {
       job.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("influence")));
@@ -268,8 +268,8 @@ class InfluenceFunctionTest {
     assertEquals(job, stage, "the stage scores the training rows as the influence job does");
 
     // self-influence: the job's influence.target = self and the model's selfInfluenceCol, bit for bit
-    Path self = InfluenceJob.run(new RunOptions(conf.toFile(), List.of("influence.target=self"), dir.resolve("job-self"),
-        false), QUIET);
+    Path self = Path.of(InfluenceJob.run(new RunOptions(conf.toFile(), List.of("influence.target=self"), dir.resolve("job-self"),
+        false), QUIET));
     Map<Long, Double> jobSelf = new HashMap<>();
     for (Row r : SparkSessions.get().read().parquet(self.resolve("scores").toString()).collectAsList()) {
       jobSelf.put(r.getLong(r.fieldIndex("id")), r.getDouble(r.fieldIndex("self_influence")));

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,5 +69,53 @@ class OutputDirectoryTest {
     assertTrue(e.getMessage().contains("process 42 on elsewhere") && e.getMessage().contains(lockFile.toString()),
         e.getMessage());
     assertEquals("elsewhere 42 1\n", Files.readString(lockFile), "left as it was");
+  }
+
+  /**
+   * A URI --out goes through the Hadoop FileSystem API (here its local file system, as file:///…): the
+   * driver's files and a dataset written on that file system both land in the target at commit, not
+   * before; a failed run leaves nothing; overwrite replaces the old results whole.
+   */
+  @Test
+  void aUriOutIsStagedOnItsFileSystemAndRenamedIntoPlace() throws Exception {
+    Path target = dir.resolve("on-hadoop");
+    String uri = target.toUri().toString();
+    assertTrue(uri.startsWith("file:/") && OutputDirectory.isUri(uri), uri);
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    try (OutputDirectory out = OutputDirectory.prepare(uri, false, () -> conf)) {
+      Files.writeString(out.path("summary.json"), "{\"run\":1}");
+      String dataset = out.datasetPath("scores");
+      assertTrue(dataset.startsWith("file:") && dataset.contains("/.on-hadoop.staging-"), dataset);
+      org.apache.hadoop.fs.Path part = new org.apache.hadoop.fs.Path(dataset, "part-00000");
+      try (java.io.OutputStream w = part.getFileSystem(conf).create(part)) {
+        w.write(new byte[] {1, 2, 3});
+      }
+      assertFalse(Files.exists(target), "nothing in place before commit");
+      out.commit();
+      assertEquals(target.toUri(), java.net.URI.create(out.location() + "/").normalize());
+    }
+    assertEquals("{\"run\":1}", Files.readString(target.resolve("summary.json")));
+    assertEquals(3, Files.readAllBytes(target.resolve("scores/part-00000")).length);
+    try (Stream<Path> beside = Files.list(dir)) {
+      assertEquals(List.of("on-hadoop"), beside.map(f -> f.getFileName().toString()).filter(f -> !f.endsWith(".crc"))
+          .toList(), "no staging directory or lock left beside it");
+    }
+
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> OutputDirectory.prepare(uri, false, () -> conf));
+    assertTrue(e.getMessage().contains("exists and is not empty"), e.getMessage());
+
+    try (OutputDirectory failed = OutputDirectory.prepare(uri, true, () -> conf)) {
+      Files.writeString(failed.path("summary.json"), "{\"run\":2}");
+      // no commit: the run failed
+    }
+    assertEquals("{\"run\":1}", Files.readString(target.resolve("summary.json")), "a failed run changes nothing");
+
+    try (OutputDirectory again = OutputDirectory.prepare(uri, true, () -> conf)) {
+      Files.writeString(again.path("summary.json"), "{\"run\":3}");
+      again.commit();
+    }
+    assertEquals("{\"run\":3}", Files.readString(target.resolve("summary.json")));
+    assertFalse(Files.exists(target.resolve("scores")), "overwrite replaces the old results whole");
   }
 }
