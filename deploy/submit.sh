@@ -6,7 +6,9 @@
 #   deploy/submit.sh --master k8s://https://API:6443 --deploy-mode cluster \
 #       --conf spark.kubernetes.container.image=IMAGE -- estimate --conf /opt/conf/adult-l2.conf --out s3a://bucket/x
 # With a Spark distribution ($SPARK_HOME/bin/spark-submit, as on YARN and Kubernetes gateways) its
-# spark-submit is used; otherwise SparkSubmit runs from the jars Maven resolves (deploy/spark-home.sh).
+# spark-submit is used; with a SPARK_HOME that holds only jars/, SparkSubmit runs from those; otherwise
+# from the jars Maven resolves (deploy/spark-home.sh). For YARN, HADOOP_CONF_DIR (or YARN_CONF_DIR)
+# names the directory with the cluster's core-site.xml and yarn-site.xml.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=java-flags.sh
@@ -40,11 +42,22 @@ if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
   exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --class io.hypergrad.cli.Hypergrad "$APP_JAR" "$@"
 fi
 
-SPARK_HOME="$("$ROOT/deploy/spark-home.sh")"
+if [ -n "${SPARK_HOME:-}" ] && [ -d "$SPARK_HOME/jars" ]; then
+  # a Spark runtime without its launch scripts (the cluster's jars): the application jar is ours to build
+  [ -n "$(ls "$ROOT"/spark-jobs/target/hypergrad-spark-jobs-*-app.jar 2>/dev/null)" ] \
+    || (cd "$ROOT" && mvn -q -B -DskipTests package -pl spark-jobs -am) >&2
+else
+  SPARK_HOME="$("$ROOT/deploy/spark-home.sh")"
+fi
 export SPARK_HOME SPARK_SCALA_VERSION=2.13
 APP_JAR="$(ls "$ROOT"/spark-jobs/target/hypergrad-spark-jobs-*-app.jar)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# as spark-submit does: the Hadoop/YARN client configuration (where the ResourceManager and HDFS are) on the classpath
+CP="$SPARK_HOME/jars/*"
+for d in "${YARN_CONF_DIR:-}" "${HADOOP_CONF_DIR:-}"; do
+  [ -n "$d" ] && CP="$d:$CP"
+done
 # shellcheck disable=SC2086
 exec "$JAVA" "${SPARK_JAVA_FLAGS[@]}" -Dlog4j2.configurationFile="$ROOT/spark-jobs/src/main/resources/log4j2.properties" \
-  ${HYPERGRAD_JAVA_OPTS:--Xmx2g} -cp "$SPARK_HOME/jars/*" \
+  ${HYPERGRAD_JAVA_OPTS:--Xmx2g} -cp "$CP" \
   org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" --class io.hypergrad.cli.Hypergrad "$APP_JAR" "$@"

@@ -24,7 +24,23 @@ public final class Hypergrad implements Runnable {
 
   public static void main(String[] args) {
     NETLIB_LOG.setLevel(java.util.logging.Level.SEVERE);
-    System.exit(execute(args));
+    int code = execute(args);
+    if (inYarnApplicationMaster()) {
+      // YARN cluster mode runs main in the ApplicationMaster: System.exit there is reported as a failure
+      // (and the attempt retried), so a success returns and a failure throws, for the AM to report
+      if (code != 0) {
+        throw new IllegalStateException("hypergrad " + String.join(" ", args) + " failed with exit code " + code
+            + " (the message is above in the driver's log)");
+      }
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** Whether this driver runs inside a YARN ApplicationMaster (deploy mode cluster; it sets the conf as system properties). */
+  static boolean inYarnApplicationMaster() {
+    return "cluster".equals(System.getProperty("spark.submit.deployMode"))
+        && System.getProperty("spark.master", "").startsWith("yarn");
   }
 
   /** Runs the command line and returns the exit code: 0 ok, 1 bad input or failed run, 2 bad usage. */

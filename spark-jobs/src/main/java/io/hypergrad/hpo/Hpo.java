@@ -1,6 +1,7 @@
 package io.hypergrad.hpo;
 
 import io.hypergrad.config.JobConfig;
+import io.hypergrad.output.OutputDirectory;
 import io.hypergrad.output.RunLock;
 import io.hypergrad.task.GlmData;
 import java.io.IOException;
@@ -18,16 +19,18 @@ public final class Hpo {
    * The job: --out (and a checkpoint_dir elsewhere) locked for the run; with --overwrite the old
    * results and checkpoint replaced only once the new run has finished.
    */
-  public static void run(JobConfig cfg, String task, Path out, boolean overwrite, Configuration hadoop, long start,
+  public static void run(JobConfig cfg, String task, String out, boolean overwrite, Configuration hadoop, long start,
       int failAfterStep, PrintStream log) throws IOException {
     HpoSettings s = HpoSettings.of(cfg);
-    String inOut = out.toAbsolutePath().normalize().resolve("checkpoint").toUri().toString();
+    // a local --out stays local (file:) whatever the cluster's default file system
+    String qualified = OutputDirectory.isUri(out) ? out : Path.of(out).toAbsolutePath().normalize().toUri().toString();
+    String inOut = new org.apache.hadoop.fs.Path(qualified, "checkpoint").toString();
     String checkpointDir = cfg.getString("checkpoint_dir", inOut);
-    try (RunLock outLock = RunLock.onLocal(out, "--out " + out);
+    try (RunLock outLock = RunLock.on(qualified, "--out " + out, hadoop);
         RunLock checkpointLock = cfg.has("checkpoint_dir") ? RunLock.on(checkpointDir, "checkpoint_dir " + checkpointDir,
             hadoop) : null) {
       HpoCheckpoint main = new HpoCheckpoint(checkpointDir, HpoCheckpoint.fingerprint(cfg), hadoop);
-      HpoCheckpoint checkpoint = HpoCheckpoint.prepareOut(out, main, overwrite);
+      HpoCheckpoint checkpoint = HpoCheckpoint.prepareOut(qualified, out, hadoop, main, overwrite);
       HpoCheckpoint.State resumed = checkpoint.latest();
       HpoProblem.Built built = HpoProblem.build(cfg, log);
       HpoProblem problem = built.problem();
@@ -39,7 +42,7 @@ public final class Hpo {
         String methodName = s.spec() != null ? s.spec().method().canonicalName() : s.method();
         Map<String, Object> methodSummary = new java.util.LinkedHashMap<>(method.summary(result.steps()));
         methodSummary.put("data", built.data().summary());
-        HpoResults.write(out, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
+        HpoResults.write(out, hadoop, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
             cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), methodSummary,
             baseline, (System.nanoTime() - start) / 1e9), result, overwrite || checkpoint != main ? java.util.Set.of("checkpoint",
                 "checkpoint.replacement") : null, log);

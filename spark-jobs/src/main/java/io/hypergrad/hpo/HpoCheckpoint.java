@@ -266,7 +266,8 @@ public final class HpoCheckpoint {
    * until it has finished (the caller swaps them then); a replacement left by such a run that was cut
    * short is where the same command, run again, goes on.
    */
-  static HpoCheckpoint prepareOut(java.nio.file.Path out, HpoCheckpoint main, boolean overwrite) throws IOException {
+  static HpoCheckpoint prepareOut(String out, String shown, Configuration hadoop, HpoCheckpoint main, boolean overwrite)
+      throws IOException {
     HpoCheckpoint replacement = main.replacement();
     if (overwrite) {
       replacement.clear();
@@ -278,16 +279,19 @@ public final class HpoCheckpoint {
     if (main.exists()) {
       return main;
     }
-    if (java.nio.file.Files.isDirectory(out)) {
-      try (java.util.stream.Stream<java.nio.file.Path> st = java.nio.file.Files.list(out)) {
-        if (st.anyMatch(f -> !f.getFileName().toString().startsWith("checkpoint")
-            && !f.getFileName().toString().startsWith("."))) {
-          throw new IllegalArgumentException("--out " + out + " exists, is not empty and holds no hpo checkpoint; pass "
+    Path loc = new Path(out);
+    FileSystem outFs = loc.getFileSystem(hadoop);
+    if (outFs.exists(loc)) {
+      if (!outFs.getFileStatus(loc).isDirectory()) {
+        throw new IllegalArgumentException("--out " + shown + " exists and is not a directory");
+      }
+      for (org.apache.hadoop.fs.FileStatus f : outFs.listStatus(loc)) {
+        String name = f.getPath().getName();
+        if (!name.startsWith("checkpoint") && !name.startsWith(".")) {
+          throw new IllegalArgumentException("--out " + shown + " exists, is not empty and holds no hpo checkpoint; pass "
               + "--overwrite to replace it");
         }
       }
-    } else if (java.nio.file.Files.exists(out)) {
-      throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
     }
     return main;
   }

@@ -32,10 +32,11 @@ final class HpoResults {
    * Writes the results into {@code out} (staged, then moved in with summary.json last); with {@code
    * keep} not null, the old run's other entries but those go too (a run replacing an old one's results).
    */
-  static void write(Path out, Run run, OuterLoop.Result result, java.util.Set<String> keep, PrintStream log)
-      throws IOException {
+  static void write(String out, org.apache.hadoop.conf.Configuration hadoop, Run run, OuterLoop.Result result,
+      java.util.Set<String> keep, PrintStream log) throws IOException {
     List<double[]> history = result.history();
-    try (OutputDirectory dir = keep == null ? OutputDirectory.inside(out) : OutputDirectory.inside(out).replacingAllBut(keep)) {
+    try (OutputDirectory dir = keep == null ? OutputDirectory.inside(out, hadoop)
+        : OutputDirectory.inside(out, hadoop).replacingAllBut(keep)) {
       writeHistory(dir.path("history.csv"), history);
       Map<String, Object> lam = new LinkedHashMap<>();
       lam.put("hyper_model", run.hyperModelName());

@@ -29,14 +29,12 @@ public final class HpoJob {
     if (!cfg.getString("task", "glm").equals("glm")) {
       throw new InvalidConfigException(cfg.where("task") + ": hpo runs on task = glm only");
     }
-    if (io.hypergrad.output.OutputDirectory.isUri(options.out())) {
-      throw new IllegalArgumentException("--out " + options.out() + ": hpo writes its results to a local directory; put "
-          + "its checkpoint on a Hadoop file system with --set checkpoint_dir=\"" + options.out() + "/checkpoint\"");
-    }
-    Path out = Path.of(options.out()).toAbsolutePath().normalize();
+    // a local path absolute (the checkpoint and lock sit beside it by name), a URI as given
+    String out = io.hypergrad.output.OutputDirectory.isUri(options.out()) ? options.out()
+        : Path.of(options.out()).toAbsolutePath().normalize().toString();
     Hpo.run(cfg, EstimateJob.taskName(cfg, options.conf()), out, options.overwrite(),
         SparkSessions.get().sparkContext().hadoopConfiguration(), start, failAfterStep, log);
     log.printf(java.util.Locale.ROOT, "wrote %s (%.1f s)%n", out, (System.nanoTime() - start) / 1e9);
-    return out.toString();
+    return out;
   }
 }

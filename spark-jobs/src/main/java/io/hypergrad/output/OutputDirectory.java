@@ -117,6 +117,22 @@ public final class OutputDirectory implements AutoCloseable {
   }
 
   /**
+   * As {@link #inside(Path)} for a location that may be a Hadoop URI: the files are staged locally and
+   * at commit each is uploaded under a hidden name in the target and renamed to its own, {@value
+   * #SUMMARY} last and the old one removed first.
+   */
+  public static OutputDirectory inside(String location, Configuration hadoop) throws IOException {
+    if (!isUri(location)) {
+      return inside(Path.of(location));
+    }
+    org.apache.hadoop.fs.Path loc = new org.apache.hadoop.fs.Path(location);
+    FileSystem fs = loc.getFileSystem(hadoop);
+    org.apache.hadoop.fs.Path abs = fs.makeQualified(loc);
+    fs.mkdirs(abs);
+    return new OutputDirectory(null, Files.createTempDirectory("hypergrad-results-" + owner()), true, null, fs, abs, null);
+  }
+
+  /**
    * Locks the target ({@link RunLock}: a second run into it is refused while this one lives), checks
    * it and makes the staging directory; call before the job does any work.
    */
@@ -167,6 +183,9 @@ public final class OutputDirectory implements AutoCloseable {
 
   /** Where Spark writes a dataset (a directory) of the results: in the staging directory on the target's file system. */
   public String datasetPath(String name) {
+    if (remoteTarget != null && remoteStaging == null) {
+      throw new UnsupportedOperationException("results written file by file into " + remoteTarget + " hold no dataset");
+    }
     return remoteStaging != null ? new org.apache.hadoop.fs.Path(remoteStaging, name).toString()
         : staging.resolve(name).toString();
   }
@@ -184,7 +203,11 @@ public final class OutputDirectory implements AutoCloseable {
   /** Renames the staging directory to the target, replacing what was there (file by file for {@link #inside}). */
   public void commit() {
     if (remoteTarget != null) {
-      commitRemote();
+      if (fileByFile) {
+        commitRemoteFiles();
+      } else {
+        commitRemote();
+      }
       return;
     }
     if (fileByFile) {
@@ -240,6 +263,43 @@ public final class OutputDirectory implements AutoCloseable {
     }
   }
 
+  private void commitRemoteFiles() {
+    try {
+      fs.delete(new org.apache.hadoop.fs.Path(remoteTarget, SUMMARY), false);
+      java.util.List<Path> files;
+      try (Stream<Path> st = Files.list(staging)) {
+        files = st.sorted(Comparator.comparing((Path f) -> f.getFileName().toString().equals(SUMMARY)).thenComparing(Path::compareTo))
+            .toList();
+      }
+      java.util.Set<String> fresh = new java.util.HashSet<>();
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        fresh.add(name);
+        org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(remoteTarget, "." + name + ".tmp-" + owner()
+            + System.nanoTime());
+        org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(remoteTarget, name);
+        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(f.toUri()), tmp);
+        // a Hadoop rename does not replace: the old file goes first (summary.json is already gone)
+        fs.delete(dst, true);
+        if (!fs.rename(tmp, dst)) {
+          throw new IOException("rename " + tmp + " to " + dst + " failed");
+        }
+      }
+      committed = true;
+      if (replaceAllBut != null) {
+        for (org.apache.hadoop.fs.FileStatus old : fs.listStatus(remoteTarget)) {
+          String name = old.getPath().getName();
+          if (!name.startsWith(".") && !fresh.contains(name) && !replaceAllBut.contains(name)) {
+            fs.delete(old.getPath(), true);
+          }
+        }
+      }
+      deleteTree(staging);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move results into " + remoteTarget + ": " + e.getMessage(), e);
+    }
+  }
+
   private void commitFiles() {
     try {
       Files.deleteIfExists(target.resolve(SUMMARY));
@@ -274,9 +334,9 @@ public final class OutputDirectory implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (remoteStaging != null) {
+      if (remoteTarget != null) {
         deleteTree(staging);
-        if (!committed) {
+        if (!committed && remoteStaging != null) {
           fs.delete(remoteStaging, true);
         }
       } else if (!committed) {

@@ -92,6 +92,30 @@ class HpoJobTest {
     assertEquals(historyWithoutSeconds(whole), historyWithoutSeconds(resumed));
   }
 
+  /**
+   * --out as a Hadoop URI (file:///…, the code path of hdfs://): the checkpoint inside it and the
+   * results, file by file with summary.json last, through the FileSystem API; a crash leaves no
+   * summary and the same command resumes bit for bit.
+   */
+  @Test
+  void aUriOutHoldsCheckpointAndResultsAndResumesBitForBit() throws Exception {
+    Path local = dir.resolve("on-uri");
+    String uri = local.toUri().toString();
+    List<String> sets = new ArrayList<>(SMALL);
+    assertThrows(IllegalStateException.class, () -> HpoJob.run(new RunOptions(CONF, sets, uri, false), quiet(), 2));
+    assertFalse(Files.exists(local.resolve("summary.json")), "a crashed run must not look finished");
+    assertEquals("step-000002.json", newestStep(local).getFileName().toString());
+    String wrote = HpoJob.run(new RunOptions(CONF, sets, uri, false), quiet(), -1);
+    assertEquals(uri, wrote);
+    assertArrayEquals(lambda(whole), lambda(local));
+    assertEquals(historyWithoutSeconds(whole), historyWithoutSeconds(local));
+    assertTrue(Files.isRegularFile(local.resolve("summary.json")) && Files.isRegularFile(local.resolve("loss.png")));
+    try (Stream<Path> st = Files.list(local)) {
+      assertEquals(List.of(), st.map(f -> f.getFileName().toString()).filter(f -> f.startsWith(".") && !f.endsWith(".crc"))
+          .toList(), "no staged file left behind");
+    }
+  }
+
   @Test
   void aDamagedCheckpointIsRefused() throws Exception {
     assertThrows(IllegalStateException.class, () -> run("damaged", List.of(), 2));
