@@ -1,0 +1,61 @@
+package io.hypergrad.trajectory;
+
+import io.hypergrad.model.GlmBilevelProblem;
+
+/**
+ * What differentiating through an SGD trajectory needs of a problem: minibatch gradients and
+ * minibatch Hessian products of the training loss (k vectors in one pass, so the tangents ride
+ * the iterate's pass), and the validation loss and gradient at the end.
+ */
+public interface TrajectoryOracle {
+  int p();
+
+  /** Training rows the sampler draws from. */
+  int trainRows();
+
+  /** out ← ∇g_S(x) over the rows S (with repeats). */
+  void gradient(double[] x, int[] rows, double[] out);
+
+  /** out ← ∇²g_S(x)·V for the k columns of V (p×k, column-major). */
+  void hessianProducts(double[] x, int[] rows, double[] vs, int k, double[] out);
+
+  double validationLoss(double[] x);
+
+  /** out ← ∇f(x). */
+  void validationGradient(double[] x, double[] out);
+
+  /** A GLM bilevel problem's inner (training) objective at its λ and its outer (validation) loss. */
+  static TrajectoryOracle of(GlmBilevelProblem problem) {
+    return new TrajectoryOracle() {
+      @Override
+      public int p() {
+        return problem.p();
+      }
+
+      @Override
+      public int trainRows() {
+        return problem.train().size();
+      }
+
+      @Override
+      public void gradient(double[] x, int[] rows, double[] out) {
+        problem.innerGradient(x, rows, out);
+      }
+
+      @Override
+      public void hessianProducts(double[] x, int[] rows, double[] vs, int k, double[] out) {
+        problem.innerHessianProduct(x, rows, vs, k, out);
+      }
+
+      @Override
+      public double validationLoss(double[] x) {
+        return problem.outerLoss(x);
+      }
+
+      @Override
+      public void validationGradient(double[] x, double[] out) {
+        problem.outerGradient(x, out);
+      }
+    };
+  }
+}
