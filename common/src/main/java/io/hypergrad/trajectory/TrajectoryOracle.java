@@ -26,6 +26,15 @@ public interface TrajectoryOracle {
 
   /** A GLM bilevel problem's inner (training) objective at its λ and its outer (validation) loss. */
   static TrajectoryOracle of(GlmBilevelProblem problem) {
+    return of(problem, problem);
+  }
+
+  /**
+   * Minibatches from {@code train} (e.g. the problem over the rows a trajectory draws, gathered from
+   * the executors in one pass), the validation loss from {@code validation} (over all its rows).
+   */
+  static TrajectoryOracle of(GlmBilevelProblem train, GlmBilevelProblem validation) {
+    GlmBilevelProblem problem = train;
     return new TrajectoryOracle() {
       @Override
       public int p() {
@@ -34,7 +43,7 @@ public interface TrajectoryOracle {
 
       @Override
       public int trainRows() {
-        return problem.train().size();
+        return problem.train().splitSize();
       }
 
       @Override
@@ -49,12 +58,12 @@ public interface TrajectoryOracle {
 
       @Override
       public double validationLoss(double[] x) {
-        return problem.outerLoss(x);
+        return validation.outerLoss(x);
       }
 
       @Override
       public void validationGradient(double[] x, double[] out) {
-        problem.outerGradient(x, out);
+        validation.outerGradient(x, out);
       }
     };
   }

@@ -60,7 +60,12 @@ public final class ConfigKeys {
         key("baseline.max_iter", 200)),
     JOINT(key("joint.step_size", 0.1), key("joint.outer_ratio", 1.0), key("joint.newton_steps", 1),
         key("joint.fisher_smoothing", 0.99), key("joint.fisher_samples", null), key("joint.fisher_blocks", 1),
-        key("joint.fisher_refresh", 100), key("joint.eval_every", 100), key("joint.outer_batch", null));
+        key("joint.fisher_refresh", 100), key("joint.eval_every", 100), key("joint.outer_batch", null)),
+    FDS(key("fds.horizon", 1000), key("fds.lr_windows", 7), key("fds.momentum_windows", 1),
+        key("fds.weight_decay_windows", 1), key("fds.lr_init", 0.0), key("fds.momentum_init", 0.0),
+        key("fds.weight_decay_init", 0.0), key("fds.lr_step", 0.1), key("fds.momentum_step", 0.1),
+        key("fds.weight_decay_step", 3e-4), key("fds.step_decay", 0.5), key("fds.momentum_max", 0.99),
+        key("fds.learn", null));
 
     private final List<Key> keys;
 
@@ -85,7 +90,7 @@ public final class ConfigKeys {
         Group.INFLUENCE),
     HPO(Group.NAME, Group.TASK, Group.DATA_SOURCE, Group.DATA_TABLE, Group.DATA_PREPARED, Group.GLM_PROBLEM, Group.PROBLEM_SEED,
         Group.SAMPLING, Group.PLAN, Group.PARTITIONS, Group.SOLVERS, Group.ESTIMATOR_PARAMETERS, Group.METHOD, Group.HPO,
-        Group.JOINT);
+        Group.JOINT, Group.FDS);
 
     private final Set<Group> groups;
 

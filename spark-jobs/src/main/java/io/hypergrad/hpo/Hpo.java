@@ -43,7 +43,8 @@ public final class Hpo {
         Map<String, Object> methodSummary = new java.util.LinkedHashMap<>(method.summary(result.steps()));
         methodSummary.put("data", built.data().summary());
         HpoResults.write(out, hadoop, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
-            cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), methodSummary,
+            s.method().equals(FdsScheduleTuning.METHOD) ? FdsScheduleTuning.LAMBDA_NAME
+                : cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), methodSummary,
             baseline, (System.nanoTime() - start) / 1e9), result, overwrite || checkpoint != main ? java.util.Set.of("checkpoint",
                 "checkpoint.replacement") : null, log);
         if (checkpoint != main) {
@@ -56,7 +57,11 @@ public final class Hpo {
   }
 
   private static OuterMethod method(JobConfig cfg, HpoSettings s, HpoProblem problem) {
-    return s.spec() != null ? new HypergradientDescent(s, problem) : new JointWindow(cfg, s, problem);
+    if (s.spec() != null) {
+      return new HypergradientDescent(s, problem);
+    }
+    return s.method().equals(FdsScheduleTuning.METHOD) ? new FdsScheduleTuning(cfg, s, problem)
+        : new JointWindow(cfg, s, problem);
   }
 
   /**

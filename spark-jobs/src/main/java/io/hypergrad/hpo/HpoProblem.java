@@ -99,6 +99,11 @@ public final class HpoProblem {
     problem = next;
   }
 
+  /** The GLM problem at the current λ (FDS trains it by SGD through its minibatch oracle). */
+  GlmBilevelProblem glm() {
+    return problem;
+  }
+
   /** g(·, λ) at the current λ. */
   InnerObjective inner() {
     return problem;

@@ -42,7 +42,8 @@ public record HpoSettings(EstimatorSpec spec, String method, int depth, int batc
       throw new InvalidConfigException(cfg.where("time_budget") + ": time_budget must be ≥ 0 seconds, got " + budget);
     }
     String method = cfg.getString("method");
-    EstimatorSpec spec = JointMethod.isJoint(method) ? null : EstimatorGrid.single(cfg, depth);
+    EstimatorSpec spec = JointMethod.isJoint(method) || method.equals(FdsScheduleTuning.METHOD) ? null
+        : EstimatorGrid.single(cfg, depth);
     return new HpoSettings(spec, method, depth, cfg.getPositiveInt("batch"), cfg.getLong("seed"),
         cfg.getPositiveInt("outer.steps"), outerOpt, outerLr, innerSolver, cfg.getPositiveInt("inner.steps"), innerLr,
         cfg.getDouble("inner.tol"), budget, cfg.getDouble("divergence_factor"), cfg.getPositiveInt("exact_max_p"));
