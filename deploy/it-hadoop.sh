@@ -20,6 +20,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 # shellcheck source=java-flags.sh
 source deploy/java-flags.sh
+# shellcheck source=it-hpo-small.sh
+source deploy/it-hpo-small.sh
 WORK="$(mktemp -d)"
 start=$(date +%s)
 step() { echo "== $1 ($(( $(date +%s) - start )) s)"; }
@@ -78,17 +80,7 @@ echo "prepared on HDFS from HDFS, influence from and to HDFS: the local run's to
 
 step "HDFS: hpo checkpoints there, is killed after outer step 2, and resumes"
 CONF="$WORK/hpo-small.conf"
-cat > "$CONF" <<CONF
-include file("$ROOT/conf/hpo-adult.conf")
-data.paths = ["$ROOT/data/adult/adult.data.gz"]
-data.split { train = 800, val = 800, test = 800 }
-plan = distributed
-partitions = 2
-outer.steps = 8
-inner.steps = 25
-depth = 50
-baseline.enabled = false
-CONF
+small_hpo_conf "$CONF"
 hpo() { # name, more args
   local name="$1"; shift
   bin/hypergrad hpo --conf "$CONF" --set "checkpoint_dir=\"$FS/checkpoints/$name\"" --out "$WORK/$name" "$@"

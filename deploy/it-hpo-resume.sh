@@ -7,19 +7,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=it-hpo-small.sh
+source deploy/it-hpo-small.sh
 WORK="$(mktemp -d)"
 CONF="$WORK/hpo-small.conf"
-cat > "$CONF" <<CONF
-include file("$ROOT/conf/hpo-adult.conf")
-data.paths = ["$ROOT/data/adult/adult.data.gz"]
-data.split { train = 800, val = 800, test = 800 }
-plan = distributed
-partitions = 2
-outer.steps = 8
-inner.steps = 25
-depth = 50
-baseline.enabled = false
-CONF
+small_hpo_conf "$CONF"
 
 echo "== uninterrupted"
 RUN_DATE=whole deploy/scheduled-hpo.sh "$CONF" "$WORK/runs" --master 'local[2]' > "$WORK/whole.log" 2>&1 \

@@ -34,26 +34,25 @@ public interface TrajectoryOracle {
    * the executors in one pass), the validation loss from {@code validation} (over all its rows).
    */
   static TrajectoryOracle of(GlmBilevelProblem train, GlmBilevelProblem validation) {
-    GlmBilevelProblem problem = train;
     return new TrajectoryOracle() {
       @Override
       public int p() {
-        return problem.p();
+        return train.p();
       }
 
       @Override
       public int trainRows() {
-        return problem.train().splitSize();
+        return train.train().splitSize();
       }
 
       @Override
       public void gradient(double[] x, int[] rows, double[] out) {
-        problem.innerGradient(x, rows, out);
+        train.innerGradient(x, rows, out);
       }
 
       @Override
       public void hessianProducts(double[] x, int[] rows, double[] vs, int k, double[] out) {
-        problem.innerHessianProduct(x, rows, vs, k, out);
+        train.innerHessianProduct(x, rows, vs, k, out);
       }
 
       @Override

@@ -130,14 +130,14 @@ final class FdsScheduleTuning implements OuterMethod {
 
   @Override
   public Progress step(int k) {
-    CounterSampler sampler = new CounterSampler(CounterSampler.streamKey(s.seed(), 2, k), problem.rowCount(), s.batch());
+    long seed = CounterSampler.streamKey(s.seed(), 2, k);
+    CounterSampler sampler = new CounterSampler(seed, problem.rowCount(), s.batch());
     GlmBilevelProblem full = problem.glm();
     RowSource drawn = full.train().gather(sampler, 1, 0, horizon, false);
     GlmBilevelProblem rows = drawn == full.train() ? full : full.withRows(drawn, full.validation());
     ForwardModeSgd.Result r;
     try {
-      r = ForwardModeSgd.run(TrajectoryOracle.of(rows, full), schedule, new double[problem.p()],
-          CounterSampler.streamKey(s.seed(), 2, k), s.batch());
+      r = ForwardModeSgd.run(TrajectoryOracle.of(rows, full), schedule, new double[problem.p()], seed, s.batch());
     } finally {
       if (rows != full) {
         rows.release();

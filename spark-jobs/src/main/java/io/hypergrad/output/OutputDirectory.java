@@ -266,11 +266,7 @@ public final class OutputDirectory implements AutoCloseable {
   private void commitRemoteFiles() {
     try {
       fs.delete(new org.apache.hadoop.fs.Path(remoteTarget, SUMMARY), false);
-      java.util.List<Path> files;
-      try (Stream<Path> st = Files.list(staging)) {
-        files = st.sorted(Comparator.comparing((Path f) -> f.getFileName().toString().equals(SUMMARY)).thenComparing(Path::compareTo))
-            .toList();
-      }
+      java.util.List<Path> files = stagedSummaryLast();
       java.util.Set<String> fresh = new java.util.HashSet<>();
       for (Path f : files) {
         String name = f.getFileName().toString();
@@ -289,7 +285,7 @@ public final class OutputDirectory implements AutoCloseable {
       if (replaceAllBut != null) {
         for (org.apache.hadoop.fs.FileStatus old : fs.listStatus(remoteTarget)) {
           String name = old.getPath().getName();
-          if (!name.startsWith(".") && !fresh.contains(name) && !replaceAllBut.contains(name)) {
+          if (replacedBy(name, fresh)) {
             fs.delete(old.getPath(), true);
           }
         }
@@ -300,14 +296,23 @@ public final class OutputDirectory implements AutoCloseable {
     }
   }
 
+  /** The staged files in name order, {@value #SUMMARY} last: the order a file-by-file commit moves them in. */
+  private java.util.List<Path> stagedSummaryLast() throws IOException {
+    try (Stream<Path> st = Files.list(staging)) {
+      return st.sorted(Comparator.comparing((Path f) -> f.getFileName().toString().equals(SUMMARY)).thenComparing(Path::compareTo))
+          .toList();
+    }
+  }
+
+  /** With {@link #replacingAllBut}: whether the target's entry {@code name} goes, the new results being {@code fresh}. */
+  private boolean replacedBy(String name, java.util.Set<String> fresh) {
+    return !name.startsWith(".") && !fresh.contains(name) && !replaceAllBut.contains(name);
+  }
+
   private void commitFiles() {
     try {
       Files.deleteIfExists(target.resolve(SUMMARY));
-      java.util.List<Path> files;
-      try (Stream<Path> st = Files.list(staging)) {
-        files = st.sorted(Comparator.comparing((Path f) -> f.getFileName().toString().equals(SUMMARY)).thenComparing(Path::compareTo))
-            .toList();
-      }
+      java.util.List<Path> files = stagedSummaryLast();
       for (Path f : files) {
         Files.move(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
@@ -318,7 +323,7 @@ public final class OutputDirectory implements AutoCloseable {
         try (Stream<Path> st = Files.list(target)) {
           for (Path old : st.toList()) {
             String name = old.getFileName().toString();
-            if (!name.startsWith(".") && !fresh.contains(name) && !replaceAllBut.contains(name)) {
+            if (replacedBy(name, fresh)) {
               deleteTree(old);
             }
           }
@@ -366,16 +371,9 @@ public final class OutputDirectory implements AutoCloseable {
 
   /** Deletes the staging directories {@code prefix}host-pid-… in {@code dir} of this host's processes that are gone. */
   static void removeDeadStaging(Path dir, String prefix) throws IOException {
-    java.util.regex.Pattern own = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix + host() + "-")
-        + "(\\d+)-.*");
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.toList()) {
-        java.util.regex.Matcher m = own.matcher(p.getFileName().toString());
-        if (m.matches() && Files.isDirectory(p)) {
-          long pid = Long.parseLong(m.group(1));
-          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            continue;
-          }
+        if (Files.isDirectory(p) && ofDeadProcess(p.getFileName().toString(), prefix)) {
           deleteTree(p);
         }
       }
@@ -387,15 +385,18 @@ public final class OutputDirectory implements AutoCloseable {
     if (!fs.exists(dir)) {
       return;
     }
-    java.util.regex.Pattern own = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix + host() + "-")
-        + "(\\d+)-.*");
     for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
-      java.util.regex.Matcher m = own.matcher(st.getPath().getName());
-      if (m.matches() && st.isDirectory()
-          && !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+      if (st.isDirectory() && ofDeadProcess(st.getPath().getName(), prefix)) {
         fs.delete(st.getPath(), true);
       }
     }
+  }
+
+  /** Whether {@code name} is {@code prefix}host-pid-… of this host and a process that no longer runs. */
+  private static boolean ofDeadProcess(String name, String prefix) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix + host() + "-")
+        + "(\\d+)-.*").matcher(name);
+    return m.matches() && !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
   }
 
   private static boolean isEmpty(Path dir) {
