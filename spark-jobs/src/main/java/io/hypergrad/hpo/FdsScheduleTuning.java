@@ -71,7 +71,7 @@ final class FdsScheduleTuning implements OuterMethod {
     }
     schedule = SgdMomentumSchedule.constant(cfg.getDouble("fds.lr_init"), cfg.getDouble("fds.momentum_init"),
         cfg.getDouble("fds.weight_decay_init"), windows, horizon);
-    clamp(schedule.flat());
+    schedule = schedule.with(clamp(schedule.flat()));
     List<String> learn = cfg.has("fds.learn") ? cfg.getStringList("fds.learn") : List.of("lr", "momentum", "weight_decay");
     for (String g : learn) {
       if (!List.of("lr", "momentum", "weight_decay").contains(g)) {
