@@ -26,9 +26,13 @@ public final class HypergradientPopulation<S> {
   public static final String HPM = "hpm";
   public static final String PBT = "pbt";
   public static final String RANDOM_SEARCH = "random-search";
-  /** The columns of a round's log row per student. */
+  /**
+   * The columns of a round's log row per student: its loss, ‖λ‖ and ‖hypergradient‖ after the
+   * round's local steps, which student's mutated copy then replaced it (−1: none), and whether it
+   * was the round's best.
+   */
   public static final String[] LOG_COLUMNS = {"round", "student", "val_loss", "lambda_norm", "hypergradient_norm",
-      "parent", "best"};
+      "replaced_by", "best"};
 
   /** Runs the students' local steps and makes untrained ones. */
   public interface Trainer<S> {

@@ -65,7 +65,11 @@ public final class ConfigKeys {
         key("fds.weight_decay_windows", 1), key("fds.lr_init", 0.0), key("fds.momentum_init", 0.0),
         key("fds.weight_decay_init", 0.0), key("fds.lr_step", 0.1), key("fds.momentum_step", 0.1),
         key("fds.weight_decay_step", 3e-4), key("fds.step_decay", 0.5), key("fds.momentum_max", 0.99),
-        key("fds.learn", null));
+        key("fds.learn", null)),
+    POPULATION(key("population.size", 20), key("population.ready_steps", 5), key("population.truncation", 0.2),
+        key("population.mutation_scale", 0.5), key("population.init_spread", 1.0),
+        key("population.member_method", "mixed-fp-km"), key("population.teacher_lr", 0.1),
+        key("population.tasks", true));
 
     private final List<Key> keys;
 
@@ -90,7 +94,7 @@ public final class ConfigKeys {
         Group.INFLUENCE),
     HPO(Group.NAME, Group.TASK, Group.DATA_SOURCE, Group.DATA_TABLE, Group.DATA_PREPARED, Group.GLM_PROBLEM, Group.PROBLEM_SEED,
         Group.SAMPLING, Group.PLAN, Group.PARTITIONS, Group.SOLVERS, Group.ESTIMATOR_PARAMETERS, Group.METHOD, Group.HPO,
-        Group.JOINT, Group.FDS);
+        Group.JOINT, Group.FDS, Group.POPULATION);
 
     private final Set<Group> groups;
 

@@ -67,9 +67,13 @@ public final class EstimatorGrid {
    * the top level: for jobs that run a single estimator (influence, hpo).
    */
   public static EstimatorSpec single(JobConfig cfg, long iterations) {
-    String method = cfg.getString("method");
-    Config entry = com.typesafe.config.ConfigFactory.parseMap(Map.of("method", method), "method = " + method);
-    String where = cfg.where("method");
+    return single(cfg, iterations, cfg.getString("method"), "method");
+  }
+
+  /** As {@link #single(JobConfig, long)}, the method named by the key {@code key} (its value {@code method}). */
+  public static EstimatorSpec single(JobConfig cfg, long iterations, String method, String key) {
+    Config entry = com.typesafe.config.ConfigFactory.parseMap(Map.of("method", method), key + " = " + method);
+    String where = cfg.where(key);
     List<EstimatorSpec> specs = expandEntry(cfg, entry, where, iterations, skipped -> { });
     if (specs.size() != 1) {
       throw new InvalidConfigException(where + ": this job runs one configuration; give " + method

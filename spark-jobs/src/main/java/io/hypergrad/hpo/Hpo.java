@@ -39,13 +39,13 @@ public final class Hpo {
         OuterLoop.Result result = OuterLoop.run(method, problem, checkpoint, resumed, s, failAfterStep, log);
         Map<String, Object> baseline = s.spec() != null && cfg.getBoolean("baseline.enabled")
             ? TrainValidationSplitBaseline.run(cfg, built.data(), log) : null;
-        String methodName = s.spec() != null ? s.spec().method().canonicalName() : s.method();
+        String methodName = s.spec() != null && !s.population() ? s.spec().method().canonicalName() : s.method();
         Map<String, Object> methodSummary = new java.util.LinkedHashMap<>(method.summary(result.steps()));
         methodSummary.put("data", built.data().summary());
         HpoResults.write(out, hadoop, new HpoResults.Run(task, methodName, cfg.getString("problem.model"),
             s.method().equals(FdsScheduleTuning.METHOD) ? FdsScheduleTuning.LAMBDA_NAME
                 : cfg.getString("problem.hyper_model"), s, problem.p(), problem.q(), problem.plan(), methodSummary,
-            baseline, (System.nanoTime() - start) / 1e9), result, overwrite || checkpoint != main ? java.util.Set.of("checkpoint",
+            baseline, (System.nanoTime() - start) / 1e9, method.tables()), result, overwrite || checkpoint != main ? java.util.Set.of("checkpoint",
                 "checkpoint.replacement") : null, log);
         if (checkpoint != main) {
           main.replaceWith(checkpoint);
@@ -57,6 +57,9 @@ public final class Hpo {
   }
 
   private static OuterMethod method(JobConfig cfg, HpoSettings s, HpoProblem problem) {
+    if (s.population()) {
+      return new PopulationTuning(cfg, s, problem);
+    }
     if (s.spec() != null) {
       return new HypergradientDescent(s, problem);
     }

@@ -167,6 +167,16 @@ public final class HpoProblem {
     out[at + 1] = n == 0 || !classifies ? Double.NaN : sums[1] / n;
   }
 
+  /** The mean validation loss at x (a student's fitness). */
+  double validationLoss(double[] x) {
+    return problem.validationLossAndCorrect(x)[0] / problem.validation().size();
+  }
+
+  /** Frees the current λ's row weights but not the rows (a student's copy of a shared problem). */
+  void releaseWeights() {
+    problem.releaseWeights();
+  }
+
   void release() {
     if (test != null) {
       test.release();

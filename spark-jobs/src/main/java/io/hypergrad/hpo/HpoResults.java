@@ -26,7 +26,8 @@ final class HpoResults {
 
   /** What summary.json says of the run besides the history. */
   record Run(String task, String methodName, String modelName, String hyperModelName, HpoSettings settings, int p, int q,
-      String plan, Map<String, Object> methodSummary, Map<String, Object> baseline, double jobSeconds) {}
+      String plan, Map<String, Object> methodSummary, Map<String, Object> baseline, double jobSeconds,
+      Map<String, OuterMethod.Table> tables) {}
 
   /**
    * Writes the results into {@code out} (staged, then moved in with summary.json last); with {@code
@@ -38,6 +39,9 @@ final class HpoResults {
     try (OutputDirectory dir = keep == null ? OutputDirectory.inside(out, hadoop)
         : OutputDirectory.inside(out, hadoop).replacingAllBut(keep)) {
       writeHistory(dir.path("history.csv"), history);
+      for (Map.Entry<String, OuterMethod.Table> t : run.tables().entrySet()) {
+        writeTable(dir.path(t.getKey() + ".csv"), t.getValue());
+      }
       Map<String, Object> lam = new LinkedHashMap<>();
       lam.put("hyper_model", run.hyperModelName());
       lam.put("lambda", result.lambda());
@@ -69,6 +73,22 @@ final class HpoResults {
         for (int j = 0; j < r.length; j++) {
           b.append(j > 0 ? "," : "");
           b.append(j == 0 || j == 10 ? String.valueOf((long) r[j]) : Double.isNaN(r[j]) ? "" : String.valueOf(r[j]));
+        }
+        w.write(b + "\n");
+      }
+    }
+  }
+
+  /** A method's own table: integers where a column holds whole numbers, shortest round-trip doubles elsewhere. */
+  private static void writeTable(Path file, OuterMethod.Table table) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write(String.join(",", table.columns()) + "\n");
+      for (double[] r : table.rows()) {
+        StringBuilder b = new StringBuilder();
+        for (int j = 0; j < r.length; j++) {
+          b.append(j > 0 ? "," : "");
+          b.append(Double.isNaN(r[j]) ? "" : r[j] == Math.rint(r[j]) && Math.abs(r[j]) < 1e15 ? String.valueOf((long) r[j])
+              : String.valueOf(r[j]));
         }
         w.write(b + "\n");
       }

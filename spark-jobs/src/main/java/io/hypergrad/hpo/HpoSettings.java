@@ -15,7 +15,8 @@ import java.util.Set;
  */
 public record HpoSettings(EstimatorSpec spec, String method, int depth, int batch, long seed, int outerSteps,
     String outerOptimizer, double outerLr, String innerSolver, int innerSteps, double innerLr, double innerTol,
-    double timeBudget, double divergenceFactor, int exactMaxP) {
+    double timeBudget, double divergenceFactor, int exactMaxP) implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   public static HpoSettings of(JobConfig cfg) {
     int depth = cfg.getPositiveInt("depth");
@@ -42,15 +43,29 @@ public record HpoSettings(EstimatorSpec spec, String method, int depth, int batc
       throw new InvalidConfigException(cfg.where("time_budget") + ": time_budget must be ≥ 0 seconds, got " + budget);
     }
     String method = cfg.getString("method");
+    // a population's students each run hypergradient descent by population.member_method
     EstimatorSpec spec = JointMethod.isJoint(method) || method.equals(FdsScheduleTuning.METHOD) ? null
+        : PopulationTuning.isPopulation(method) ? EstimatorGrid.single(cfg, depth,
+            cfg.getString("population.member_method"), "population.member_method")
         : EstimatorGrid.single(cfg, depth);
     return new HpoSettings(spec, method, depth, cfg.getPositiveInt("batch"), cfg.getLong("seed"),
         cfg.getPositiveInt("outer.steps"), outerOpt, outerLr, innerSolver, cfg.getPositiveInt("inner.steps"), innerLr,
         cfg.getDouble("inner.tol"), budget, cfg.getDouble("divergence_factor"), cfg.getPositiveInt("exact_max_p"));
   }
 
-  /** The name in outputs: the estimator's label, or the joint method's name. */
+  /** The name in outputs: the estimator's label, the joint method's name, or the population's with its students' estimator. */
   public String label() {
-    return spec != null ? spec.label() : method;
+    return population() ? method + " of " + spec.label() : spec != null ? spec.label() : method;
+  }
+
+  /** Whether this is a population method (hpm, pbt, random-search). */
+  public boolean population() {
+    return PopulationTuning.isPopulation(method);
+  }
+
+  /** These settings with another sampler seed (a population's student draws its own minibatches). */
+  HpoSettings withSeed(long memberSeed) {
+    return new HpoSettings(spec, method, depth, batch, memberSeed, outerSteps, outerOptimizer, outerLr, innerSolver,
+        innerSteps, innerLr, innerTol, timeBudget, divergenceFactor, exactMaxP);
   }
 }

@@ -22,6 +22,7 @@ final class HypergradientDescent implements OuterMethod {
   private final Optimizer outer;
   private double[] x;
   private double[] lambda;
+  private double[] lastHypergradient;
 
   HypergradientDescent(HpoSettings s, HpoProblem problem) {
     this.s = s;
@@ -76,6 +77,7 @@ final class HypergradientDescent implements OuterMethod {
           + "(‖λ‖ = " + String.format(java.util.Locale.ROOT, "%.4g", Blas.norm(lambda)) + "); lower outer.lr (now "
           + s.outerLr() + ") or the method's scale", Double.NaN);
     }
+    lastHypergradient = v.clone();
     outer.step(lambda, v);
     problem.setLambda(lambda);
     double innerNorm = innerPhase();
@@ -83,6 +85,17 @@ final class HypergradientDescent implements OuterMethod {
     long samples = (long) s.innerSteps() * problem.rowCount() + problem.validationRowCount()
         + (s.spec().method().isIterative() ? (long) s.depth() * s.batch() : 0);
     return new Progress(Blas.norm(v), innerNorm, samples, 0);
+  }
+
+  /** The hypergradient the last step read (null before the first). */
+  double[] lastHypergradient() {
+    return lastHypergradient;
+  }
+
+  /** One more inner phase at the same λ (random search's students train without moving λ). */
+  Progress innerOnly() {
+    double innerNorm = innerPhase();
+    return new Progress(Double.NaN, innerNorm, (long) s.innerSteps() * problem.rowCount(), 0);
   }
 
   /** Trains x in place, warm-started: inner.steps full-batch optimiser steps, or Newton-CG to inner.tol. Returns ‖∇ₓg‖. */

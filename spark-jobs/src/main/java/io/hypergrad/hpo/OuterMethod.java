@@ -35,6 +35,14 @@ interface OuterMethod {
   /** What summary.json says of the method beyond the shared keys. */
   Map<String, Object> summary(int steps);
 
+  /** A CSV the method adds to the results: its columns and rows. */
+  record Table(String[] columns, java.util.List<double[]> rows) {}
+
+  /** The method's own tables, written as {@code NAME.csv} beside history.csv (none by default). */
+  default Map<String, Table> tables() {
+    return Map.of();
+  }
+
   /** Frees what the method made for itself; the loop calls it once the run ends, however it ends. */
   default void release() {
   }
