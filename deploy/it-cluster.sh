@@ -3,7 +3,10 @@
 # this machine (deploy/local-cluster.sh; every executor its own JVM), submits `estimate` on the
 # shipped Adult data in plan `distributed`, checks the error curves equal a local[2] run of the same
 # config, then submits it again, kills one executor JVM (kill -9) mid-job and checks the job still
-# finishes with the same curves. Exits non-zero on any difference.
+# finishes with the same curves. Then an hpo population (method hpm, driver plan: every student a Spark
+# task on the executors) must give the local[2] run's λ, model, history and population log; its driver
+# killed with kill -9 after round 2 and submitted again must resume to the same bytes. Exits non-zero
+# on any difference.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -52,3 +55,42 @@ grep -q "wrote " "$WORK/killed.log"
 cmp "$WORK/local/errors.csv" "$WORK/killed/errors.csv"
 echo "the job survived the lost executor with the same result"
 grep -h "Lost executor\|Removed executor\|Executor.*exited\|lost" "$WORK/killed.log" | head -n 3 || true
+
+echo "== hpm: a population of students as tasks on the cluster, the driver killed after round 2 and resumed"
+HPM_CONF="$WORK/hpm.conf"
+cat > "$HPM_CONF" <<CONF
+include file("$ROOT/conf/hpo-adult.conf")
+data.paths = ["$ROOT/data/adult/adult.data.gz"]
+data.split { train = 800, val = 800, test = 800 }
+plan = driver
+method = hpm
+population { size = 6, ready_steps = 2 }
+outer.steps = 8
+inner.steps = 25
+depth = 40
+baseline.enabled = false
+CONF
+HYPERGRAD_JAVA_OPTS="-Dspark.master=local[2]" bin/hypergrad hpo --conf "$HPM_CONF" --out "$WORK/hpm-local" \
+  > "$WORK/hpm-local.log" 2>&1 || { cat "$WORK/hpm-local.log"; exit 1; }
+HPM="$WORK/hpm-cluster"
+deploy/submit.sh --master "$MASTER" --executor-memory 1g -- hpo --conf "$HPM_CONF" --out "$HPM" > "$WORK/hpm-killed.log" 2>&1 &
+for _ in $(seq 1 900); do
+  [ -f "$HPM/checkpoint/step-000002.json" ] && break
+  sleep 0.2
+done
+test -f "$HPM/checkpoint/step-000002.json" || { echo "no checkpoint of round 2 appeared"; cat "$WORK/hpm-killed.log"; exit 1; }
+driver="$(pgrep -f -- "--out $HPM" | head -n 1 || true)"
+[ -n "$driver" ] || { echo "the hpm run finished before it could be killed"; exit 1; }
+kill -9 "$driver"
+wait || true
+[ ! -f "$HPM/summary.json" ] || { echo "a killed run left a summary.json"; exit 1; }
+echo "killed the driver (pid $driver); newest checkpoint: $(ls "$HPM/checkpoint" | grep "^step-" | tail -n 1)"
+deploy/submit.sh --master "$MASTER" --executor-memory 1g -- hpo --conf "$HPM_CONF" --out "$HPM" > "$WORK/hpm-resumed.log" 2>&1 \
+  || { cat "$WORK/hpm-resumed.log"; exit 1; }
+grep -q "resuming from the checkpoint of round" "$WORK/hpm-resumed.log" || { cat "$WORK/hpm-resumed.log"; exit 1; }
+grep -q '"student_tasks" : true' "$HPM/summary.json" || { echo "the students did not run as tasks"; exit 1; }
+for f in lambda.json model.json population.csv; do
+  cmp "$WORK/hpm-local/$f" "$HPM/$f"
+done
+cmp <(cut -d, -f1-11 "$WORK/hpm-local/history.csv") <(cut -d, -f1-11 "$HPM/history.csv")
+echo "hpm on the cluster, killed and resumed = hpm on local[2] (λ, model, history, population log)"
