@@ -118,4 +118,16 @@ class ForwardModeSgdTest {
     assertEquals(1, s.weightDecayWindow(50));
     assertEquals(10, s.size());
   }
+
+  /** The plain trainer hand-written schedules use runs FDS's trajectory: θ_T the same to the bit. */
+  @Test
+  void plainSgdMomentumIsTheForwardPassOfTheSameSchedule() {
+    GlmBilevelProblem problem = problem(new io.hypergrad.model.LogisticLoss(), 5);
+    TrajectoryOracle oracle = TrajectoryOracle.of(problem);
+    SgdMomentumSchedule constant = SgdMomentumSchedule.constant(0.3, 0.8, 0.01, new int[] {1, 1, 1}, 40);
+    double[] x0 = new double[oracle.p()];
+    double[] forward = ForwardModeSgd.run(oracle, constant, x0, SEED, BATCH).x();
+    double[] plain = SgdMomentum.train(oracle, t -> 0.3, 0.8, 0.01, 40, x0, SEED, BATCH);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(forward, plain, 0.0);
+  }
 }

@@ -29,6 +29,11 @@ import org.apache.spark.broadcast.Broadcast;
  * teacher or, for {@code pbt}, at random; {@code random-search} instead redraws every student each
  * round and trains it as long without moving λ. One history row per round, for the best student.
  *
+ * <p>A student whose hypergradient diverges in a round (its λ moved where the member method's scale
+ * is too large) keeps its state from before the round with a loss of +∞: it ranks last and is
+ * replaced by a mutated copy of a top student, as PBT replaces a failed member; the teacher does not
+ * learn from such a mutation (its reward is not finite).
+ *
  * <p>On the driver plan each round's students run as Spark tasks, one per task: the problem is
  * broadcast once, each task gets its student's state and returns the trained one. A student's
  * minibatches come from a stream keyed by (seed, student, its step), so where it runs changes
@@ -179,14 +184,22 @@ final class PopulationTuning implements OuterMethod {
       }
       boolean search = s.method().equals(HypergradientPopulation.RANDOM_SEARCH);
       double[] v = st.hypergradient();
-      // random search: a fresh draw's first inner phase is the first of its round's phases
-      for (int j = search && steps == 0 ? 2 : 1; j <= ready; j++) {
-        if (search) {
-          samples += hd.innerOnly().samples();
-        } else {
-          samples += hd.step(steps + j).samples();
-          v = hd.lastHypergradient();
+      try {
+        // random search: a fresh draw's first inner phase is the first of its round's phases
+        for (int j = search && steps == 0 ? 2 : 1; j <= ready; j++) {
+          if (search) {
+            samples += hd.innerOnly().samples();
+          } else {
+            samples += hd.step(steps + j).samples();
+            v = hd.lastHypergradient();
+          }
         }
+      } catch (io.hypergrad.estimator.DivergenceException e) {
+        // a student whose λ went where its hypergradient diverges is a failed member, not a failed
+        // run: it keeps its state from before the round and ranks last, to be replaced by a copy
+        return new Shipped(in.index(), in.lambda(), new double[in.lambda().length], Double.POSITIVE_INFINITY, in.x(),
+            in.innerSteps(), in.innerFirst(), in.innerSecond(), in.outerSteps(), in.outerFirst(), in.outerSecond(), steps,
+            samples);
       }
       double loss = own.validationLoss(hd.x());
       HpoCheckpoint.State state = hd.state(steps + ready, 0, 0, List.of());
@@ -210,6 +223,11 @@ final class PopulationTuning implements OuterMethod {
   public Progress step(int k) {
     long t0 = System.nanoTime();
     best = population.round(k, trainerFor());
+    if (best.loss() == Double.POSITIVE_INFINITY) {
+      throw new io.hypergrad.estimator.DivergenceException("round " + k + ": every student's hypergradient diverged by "
+          + s.spec().label() + " (outer.lr = " + s.outerLr() + "); lower outer.lr, population.init_spread or the member "
+          + "method's scale", Double.NaN);
+    }
     return new Progress(norm(best.hypergradient()), Double.NaN, roundSamples, (System.nanoTime() - t0) / 1e9);
   }
 

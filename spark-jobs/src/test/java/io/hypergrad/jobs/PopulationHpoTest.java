@@ -97,4 +97,30 @@ class PopulationHpoTest {
       assertTrue(l >= 0 && l <= 2, "λ = " + l);
     }
   }
+
+  /** A student that diverges is a failed member, replaced; a round where all diverge ends the run with the reason. */
+  @Test
+  void aDivergedStudentIsReplacedAndAllDivergedIsAnError() throws Exception {
+    Path out = run("diverging", List.of("method=pbt", "outer.lr=600"), -1);
+    int diverged = 0;
+    for (String[] r : population(out)) {
+      if (r[2].equals("Infinity")) {
+        diverged++;
+      }
+    }
+    assertTrue(diverged > 0, "outer.lr = 600 makes some students diverge");
+    for (int round = 1; round <= 4; round++) {
+      List<String[]> rows = population(out).subList((round - 1) * 5, round * 5);
+      long inf = rows.stream().filter(r -> r[2].equals("Infinity")).count();
+      if (inf == 1) {
+        assertTrue(rows.stream().anyMatch(r -> r[2].equals("Infinity") && Integer.parseInt(r[5]) >= 0),
+            "round " + round + ": the diverged student ranks last and is replaced");
+      }
+    }
+    double finalVal = Double.parseDouble(HpoJobTest.historyWithoutSeconds(out).get(5).split(",")[3]);
+    assertTrue(Double.isFinite(finalVal) && finalVal < Math.log(2), "the run goes on with the others: " + finalVal);
+    io.hypergrad.estimator.DivergenceException e = assertThrows(io.hypergrad.estimator.DivergenceException.class,
+        () -> run("all-diverge", List.of("method=pbt", "outer.lr=1500"), -1));
+    assertTrue(e.getMessage().contains("every student's hypergradient diverged"), e.getMessage());
+  }
 }
