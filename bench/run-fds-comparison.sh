@@ -20,12 +20,14 @@ case "$TASK" in
   fashion)
     CONF="$ROOT/conf/hpo-fds-fashion.conf"
     FDS=()
+    GRID=()
     PLAIN=(--set method=mixed-fp-km --set problem.lambda_init=0.1) ;;
   ijcnn1)
     # the IJCNN1 conf's per-feature ridge switched off (exp(−30) ≈ 1e-13), FDS's defaults on its data;
     # the plain hpo tunes one weight decay (l2, λ₀ = 0.1) with the conf's Mixed FP-KM settings
     CONF="$ROOT/conf/hpo-ijcnn1.conf"
     FDS=(--set method=fds --set problem.lambda_init=-30 --set outer.steps=10)
+    GRID=(problem.lambda_init=-30)
     PLAIN=(--set problem.hyper_model=l2 --set problem.rho=1.0 --set problem.lambda_init=0.1
       --set outer.optimizer=adam --set outer.lr=0.05) ;;
   *) echo "unknown task $TASK" >&2; exit 2 ;;
@@ -40,7 +42,7 @@ echo "$TASK: fds ..."
 hpo "$WORK/fds" "${FDS[@]}"
 FDS_SECONDS="$(grep -o '"seconds" : [0-9.]*' "$WORK/fds/summary.json" | head -n 1 | awk '{print int($3) + 1}')"
 echo "$TASK: hand-tuned schedules ..."
-(cd "$ROOT" && java -Xmx6g -cp "$CP" io.hypergrad.bench.ScheduleBaselines "$CONF" "$WORK/schedules" "${FDS[@]/--set/}" \
+(cd "$ROOT" && java -Xmx6g -cp "$CP" io.hypergrad.bench.ScheduleBaselines "$CONF" "$WORK/schedules" "${GRID[@]}" \
   > "$WORK/schedules.md" 2> "$WORK/schedules.log") || { tail -5 "$WORK/schedules.log"; exit 1; }
 cat "$WORK/schedules.md"
 echo "$TASK: plain hpo of weight decay for ${FDS_SECONDS} s ..."

@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
  *       copies of top ones ({@link TruncationSelection}) whose λ is mutated — by the attention
  *       teacher, which first learns from how the previous round's mutations turned out, or by a
  *       random perturbation;
- *   <li>{@code random-search}: every student is replaced by a fresh draw from the initial
- *       distribution (its λ trained but never moved), and the best student seen is kept aside.
+ *   <li>{@code random-search}: nobody is replaced and the trainer never moves λ — each student is one
+ *       draw from the initial distribution, trained for the whole run as long as the others live.
  * </ul>
  * Every random choice comes from a counter-based stream keyed by (seed, round, student), so a run
  * resumed from {@link #state} repeats the uninterrupted one exactly, wherever its students ran.
@@ -77,13 +77,13 @@ public final class HypergradientPopulation<S> {
     this.initSpread = initSpread;
     students = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      students.add(trainer.fresh(draw(0, i)));
+      students.add(trainer.fresh(draw(i)));
     }
   }
 
-  /** Student i's starting λ for round {@code round} (random search draws anew every round). */
-  private double[] draw(int round, int i) {
-    SplittableRandom rng = new SplittableRandom(CounterSampler.streamKey(seed, 6, (long) round * 1_000_003L + i));
+  /** Student i's starting λ. */
+  private double[] draw(int i) {
+    SplittableRandom rng = new SplittableRandom(CounterSampler.streamKey(seed, 6, i));
     double[] l = lambdaInit.clone();
     for (int d = 0; d < l.length; d++) {
       l[d] += initSpread * (2 * rng.nextDouble() - 1);
@@ -91,7 +91,7 @@ public final class HypergradientPopulation<S> {
     return l;
   }
 
-  /** Round {@code round} (1, 2, …): local steps, then exploit and explore. Returns the best student after the local steps. */
+  /** Round {@code round} (1, 2, …): local steps, then exploit and explore. Returns the round's best student after its local steps. */
   public Student<S> round(int round, Trainer<S> trainer) {
     List<Student<S>> trained = new ArrayList<>(trainer.train(round, students));
     int n = trained.size();
@@ -122,11 +122,7 @@ public final class HypergradientPopulation<S> {
     java.util.Arrays.fill(parentOf, -1);
     pending = new ArrayList<>();
     List<Student<S>> next = new ArrayList<>(trained);
-    if (kind.equals(RANDOM_SEARCH)) {
-      for (int i = 0; i < n; i++) {
-        next.set(i, trainer.fresh(draw(round, i)));
-      }
-    } else {
+    if (!kind.equals(RANDOM_SEARCH)) {
       SplittableRandom rng = new SplittableRandom(CounterSampler.streamKey(seed, 7, round));
       TruncationSelection.Selection sel = TruncationSelection.select(losses, truncation, rng);
       for (int c = 0; c < sel.children().length; c++) {
@@ -142,7 +138,7 @@ public final class HypergradientPopulation<S> {
       log.add(new double[] {round, i, losses[i], norm(lambdas[i]), norm(grads[i]), parentOf[i], i == order[0] ? 1 : 0});
     }
     students = next;
-    return kind.equals(RANDOM_SEARCH) ? best : roundBest;
+    return roundBest;
   }
 
   /** The students as the next round starts. */

@@ -105,7 +105,8 @@ class HypergradientPopulationTest {
       // the global basin: f < 0.5 only within ~0.16 of the origin
       assertTrue(hpm < 1e-6, "seed " + seed + ": HPM reached " + hpm);
       assertTrue(pbt < 1e-6, "seed " + seed + ": PBT reached " + pbt);
-      assertTrue(random > 17, "seed " + seed + ": random search in the starting box reached " + random);
+      // without exploit and explore the students are the plain descents themselves
+      assertEquals(plainBest, random, 0.0, "seed " + seed);
     }
   }
 

@@ -26,8 +26,9 @@ import org.apache.spark.broadcast.Broadcast;
  * {@code population.member_method}) per round from its own λ, starting at λ_init +
  * U(−init_spread, init_spread) per hyperparameter. After each round the bottom {@code truncation}
  * are replaced by copies (model, optimiser states, λ) of top students, mutated by HPM's attention
- * teacher or, for {@code pbt}, at random; {@code random-search} instead redraws every student each
- * round and trains it as long without moving λ. One history row per round, for the best student.
+ * teacher or, for {@code pbt}, at random; {@code random-search} keeps every student at its drawn λ
+ * and only trains its model, as long as the population's students live (each round {@code ready_steps}
+ * inner phases, without the hypergradients). One history row per round, for the round's best student.
  *
  * <p>A student whose hypergradient diverges in a round (its λ moved where the member method's scale
  * is too large) keeps its state from before the round with a loss of +∞: it ranks last and is

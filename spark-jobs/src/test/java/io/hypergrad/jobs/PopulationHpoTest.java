@@ -90,9 +90,9 @@ class PopulationHpoTest {
     // students' first inner phase and per step the hypergradient's validation and chain rows
     assertTrue(pbtSamples > searchSamples, pbtSamples + " vs " + searchSamples);
     for (String[] r : population(search)) {
-      assertEquals("-1", r[5], "random search replaces by fresh draws, not copies");
+      assertEquals("-1", r[5], "random search replaces nobody");
     }
-    // random search never moves λ within a student's life: every λ is a draw from λ₀ + U(−1, 1)
+    // random search never moves λ: the best is one of the draws from λ₀ + U(−1, 1)
     for (double l : HpoJobTest.lambda(search)) {
       assertTrue(l >= 0 && l <= 2, "λ = " + l);
     }
