@@ -5,6 +5,7 @@
 # method and start at lambda_init ± init_spread. One figure (validation loss against wall time and
 # against samples, test accuracy against wall time) and a markdown table (HpoComparison).
 #   bench/run-population-comparison.sh ijcnn1|cleaning [BUDGET_SECONDS] [FIGURE.png]   (WORK=/tmp/hg-population)
+# METHODS="hpm pbt" re-runs only those; the figure takes every method's latest run in WORK.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench-env.sh
@@ -25,21 +26,19 @@ case "$TASK" in
   cleaning) POP=10 ;;
   *) echo "unknown task $TASK" >&2; exit 2 ;;
 esac
-runs=()
-for m in hpm pbt random-search single; do
+label() { [ "$1" = single ] && echo "single member" || echo "$1"; }
+for m in ${METHODS:-hpm pbt random-search single}; do
   out="$WORK/$m"
-  if [ "$m" = single ]; then
-    args=()
-    label="single member"
-  else
-    args=(--set "method=$m" --set "population.size=$POP" --set "population.member_method=mixed-fp-km")
-    label="$m"
-  fi
-  echo "$TASK: $label for ${BUDGET} s ..."
+  args=()
+  [ "$m" = single ] || args=(--set "method=$m" --set "population.size=$POP" --set "population.member_method=mixed-fp-km")
+  echo "$TASK: $(label "$m") for ${BUDGET} s ..."
   (cd "$ROOT" && java "${SPARK_JAVA_FLAGS[@]}" -Xmx6g -Dspark.master='local[2]' -cp "$CP" io.hypergrad.cli.Hypergrad hpo \
     --conf "$CONF" "${args[@]}" --set "time_budget=$BUDGET" --set outer.steps=100000000 --out "$out" --overwrite \
     > "$out.log" 2>&1) || { tail -5 "$out.log"; exit 1; }
-  runs+=("$label=$out")
+done
+runs=()
+for m in hpm pbt random-search single; do
+  [ -f "$WORK/$m/summary.json" ] && runs+=("$(label "$m")=$WORK/$m")
 done
 java -Djava.awt.headless=true -cp "$CP" io.hypergrad.bench.HpoComparison "$FIGURE" \
   "population hpo on $TASK: ${BUDGET} s per method (2-core EPYC, plan driver, local[2])" "${runs[@]}"
