@@ -19,7 +19,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * Compares hpo runs of one task: validation loss against wall time and against samples, test
  * accuracy against wall time (one PNG with the three panels side by side per task), and a markdown
  * table with each method's lowest validation loss within the wall time every run reached.
- *   HpoComparison OUT.png TITLE LABEL=RUN_DIR ...
+ *   HpoComparison OUT.png TITLE LABEL=RUN_DIR ...   (-Dhpo.comparison.loss_max=Y cuts the loss axes at Y)
  */
 public final class HpoComparison {
   private record Run(String label, List<double[]> rows, JsonNode summary) {}
@@ -94,6 +94,13 @@ public final class HpoComparison {
       }
       data.addSeries(s);
     }
-    return LinePlot.chart(null, data, xLabel, yLabel, logX);
+    JFreeChart chart = LinePlot.chart(null, data, xLabel, yLabel, logX);
+    // -Dhpo.comparison.loss_max=Y: a loss axis cut at Y, when a start far above (FDS's θ = 0) would flatten the rest
+    String cut = System.getProperty("hpo.comparison.loss_max");
+    if (cut != null && yLabel.contains("loss")) {
+      org.jfree.chart.axis.ValueAxis axis = chart.getXYPlot().getRangeAxis();
+      axis.setRange(Math.max(0, data.getRangeLowerBound(false) - 0.01), Double.parseDouble(cut));
+    }
+    return chart;
   }
 }

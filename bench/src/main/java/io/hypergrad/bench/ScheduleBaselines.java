@@ -28,13 +28,13 @@ import java.util.function.IntToDoubleFunction;
  * The hand-tuned schedules FDS is compared against: SGD with momentum 0.9 over the FDS conf's
  * horizon, batch and seed, from θ₀ = 0, with a constant, a step-decay (×0.1 at 50% and 75% of the
  * horizon) and a cosine learning rate, each grid-searched over the learning rate × weight decay
- * below and judged by validation loss. Per schedule it writes a directory shaped like an hpo run's
+ * below and judged by validation loss (a diverged point, loss NaN, is never the best). Per schedule it writes a directory shaped like an hpo run's
  * (history.csv: one row per grid point tried, the best so far, with cumulative samples and seconds;
  * summary.json: the best point) for HpoComparison, and prints one markdown row per schedule.
  *   ScheduleBaselines CONF OUT_DIR [KEY=VALUE ...]
  */
 public final class ScheduleBaselines {
-  static final double[] LEARNING_RATES = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0};
+  static final double[] LEARNING_RATES = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0};
   static final double[] WEIGHT_DECAYS = {0, 1e-4, 1e-3};
   static final double MOMENTUM = 0.9;
 
