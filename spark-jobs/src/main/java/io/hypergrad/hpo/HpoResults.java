@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The results of an {@code hpo} run, written into --out beside its checkpoint through an {@link
- * OutputDirectory}: history.csv, lambda.json, model.json, loss.png, accuracy.png and summary.json.
+ * OutputDirectory}: history.csv, lambda.json, model.json, loss.png, accuracy.png and summary.json, and a
+ * method's own tables (a population's population.csv, drawn as population.png).
  */
 final class HpoResults {
   private static final String[] METRICS = {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_loss",
@@ -41,6 +42,11 @@ final class HpoResults {
       writeHistory(dir.path("history.csv"), history);
       for (Map.Entry<String, OuterMethod.Table> t : run.tables().entrySet()) {
         writeTable(dir.path(t.getKey() + ".csv"), t.getValue());
+      }
+      OuterMethod.Table population = run.tables().get("population");
+      if (population != null) {
+        io.hypergrad.output.PopulationPlot.write(dir.path("population.png"), run.task() + ": " + run.settings().label(),
+            population.rows(), java.util.Arrays.asList(population.columns()).indexOf("replaced_by"));
       }
       Map<String, Object> lam = new LinkedHashMap<>();
       lam.put("hyper_model", run.hyperModelName());

@@ -49,6 +49,7 @@ class PopulationHpoTest {
     assertTrue(s.get("student_tasks").asBoolean());
     List<String> history = HpoJobTest.historyWithoutSeconds(tasks);
     assertEquals(1 + 1 + 4, history.size());
+    assertTrue(Files.size(tasks.resolve("population.png")) > 10_000, "population.png drawn");
     List<String[]> pop = population(tasks);
     assertEquals(20, pop.size());
     for (int round = 1; round <= 4; round++) {
