@@ -55,6 +55,7 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
   private final BooleanParam fitIntercept;
   private final Param<String> method;
   private final Param<String> methodParams;
+  private final Param<String> populationParams;
   private final IntParam depth;
   private final IntParam outerSteps;
   private final Param<String> outerOptimizer;
@@ -86,6 +87,9 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
     method = new Param<>(this, "method", "the hypergradient's estimator (mixed-fp-km, sid, neumann, cg, …) or a joint "
         + "method");
     methodParams = new Param<>(this, "methodParams", "the method's parameters as HOCON; empty: the defaults");
+    populationParams = new Param<>(this, "populationParams", "method hpm, pbt or random-search: the population's "
+        + "keys without their population. prefix, as HOCON (size = 8, ready_steps = 5, member_method = cg, …); empty: "
+        + "the defaults");
     depth = new IntParam(this, "depth", "an iterative estimator's chain length per outer step (≥ 1)");
     outerSteps = new IntParam(this, "outerSteps", "outer steps (≥ 1)");
     outerOptimizer = new Param<>(this, "outerOptimizer", "sgd or adam");
@@ -106,6 +110,7 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
     setDefault(fitIntercept, true);
     setDefault(method, "mixed-fp-km");
     setDefault(methodParams, "");
+    setDefault(populationParams, "");
     setDefault(depth, 100);
     setDefault(outerSteps, 100);
     setDefault(outerOptimizer, "sgd");
@@ -164,6 +169,10 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
 
   public Param<String> methodParams() {
     return methodParams;
+  }
+
+  public Param<String> populationParams() {
+    return populationParams;
   }
 
   public IntParam depth() {
@@ -256,6 +265,10 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
     return setParam("methodParams", v);
   }
 
+  public HypergradientTuner setPopulationParams(String v) {
+    return setParam("populationParams", v);
+  }
+
   public HypergradientTuner setDepth(int v) {
     return setParam("depth", v);
   }
@@ -306,6 +319,7 @@ public final class HypergradientTuner extends Estimator<TunedGlmModel> implement
     Map<String, Object> keys = StageConfig.methodKeys("HypergradientTuner", getOrDefault(methodParams));
     keys.put("task", "glm");
     keys.put("method", getOrDefault(method));
+    keys.put("population", StageConfig.populationKeys("HypergradientTuner", getOrDefault(populationParams)));
     keys.put("seed", getOrDefault(seed));
     keys.put("depth", getOrDefault(depth));
     keys.put("outer", Map.of("steps", getOrDefault(outerSteps), "optimizer", getOrDefault(outerOptimizer), "lr",

@@ -44,4 +44,26 @@ final class StageConfig {
     }
     return keys;
   }
+
+  /** The population keys a stage's populationParams give (HOCON, without the {@code population.} prefix). */
+  static Map<String, Object> populationKeys(String stage, String populationParams) {
+    Config extra;
+    try {
+      extra = ConfigFactory.parseString(populationParams);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(stage + " populationParams is not HOCON: " + e.getMessage(), e);
+    }
+    java.util.List<String> known = new java.util.ArrayList<>();
+    for (io.hypergrad.config.ConfigKeys.Key k : io.hypergrad.config.ConfigKeys.Group.POPULATION.keys()) {
+      known.add(k.name().substring("population.".length()));
+    }
+    Map<String, Object> keys = new LinkedHashMap<>();
+    for (String k : extra.root().keySet()) {
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException(stage + " populationParams: unknown key '" + k + "'; known: " + known);
+      }
+      keys.put(k, extra.root().get(k).unwrapped());
+    }
+    return keys;
+  }
 }

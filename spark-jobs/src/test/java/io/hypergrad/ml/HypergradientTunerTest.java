@@ -114,6 +114,51 @@ class HypergradientTunerTest {
     assertEquals(11, loaded.historyRows().size());
   }
 
+  /**
+   * method = hpm through populationParams: the tuner's λ is the hpo job's, bit for bit (on the
+   * 5000-row splits the other test uses; at 600 rows the stage's validation loss differs from the
+   * job's in the last bit, for every method, which this test does not cover).
+   */
+  @Test
+  void aPopulationTunerReproducesTheHpoJob() throws Exception {
+    Path prepared = dir.resolve("prepared-small");
+    Path prepConf = dir.resolve("prepare-small.conf");
+    Files.writeString(prepConf, """
+        data {
+          format = adult
+          paths = ["%s"]
+          scaler = minmax
+          split { train = 5000, val = 5000, test = 5000 }
+          seed = 0
+        }
+        """.formatted(Path.of("../data/adult/adult.data.gz").toAbsolutePath().toString().replace("\\", "/")));
+    PrepareJob.run(new RunOptions(prepConf.toFile(), List.of("partitions=1"), prepared, false), QUIET);
+    List<String> sets = List.of("data.prepared=\"" + prepared.toString().replace("\\", "/") + "\"", "baseline.enabled=false",
+        "plan=driver", "method=hpm", "population.size=4", "population.ready_steps=2", "outer.steps=3", "inner.steps=30",
+        "depth=40");
+    Path out = Path.of(HpoJob.run(new RunOptions(new File("../conf/hpo-adult.conf"), sets, dir.resolve("hpm"), false), QUIET));
+
+    SparkSession spark = SparkSessions.get();
+    Dataset<Row> rows = spark.read().parquet(prepared.resolve("train").toString()).withColumn("is_val", functions.lit(false))
+        .union(spark.read().parquet(prepared.resolve("val").toString()).withColumn("is_val", functions.lit(true)));
+    TunedGlmModel model = new HypergradientTuner().setValidationIndicatorCol("is_val").setFamily("binomial")
+        .setHyperModel("l2-per-feature").setRegParam(0.1).setLambdaInit(1.0).setFitIntercept(false).setMethod("hpm")
+        .setMethodParams("alpha = 0.8, scale = 1.0, schedule = linear, eta0 = 50, t0 = 100")
+        .setPopulationParams("size = 4, ready_steps = 2").setDepth(40).setOuterSteps(3).setOuterOptimizer("sgd")
+        .setOuterLr(20).setInnerSolver("adam").setInnerSteps(30).setInnerLr(0.01).setSeed(0).fit(rows);
+    com.fasterxml.jackson.databind.JsonNode l = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("lambda.json").toFile()).get("lambda");
+    double[] lambda = new double[l.size()];
+    for (int i = 0; i < lambda.length; i++) {
+      lambda[i] = l.get(i).asDouble();
+    }
+    assertArrayEquals(lambda, model.lambda().toArray(), 0.0);
+    assertEquals(4, model.historyRows().size());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new HypergradientTuner()
+        .setValidationIndicatorCol("is_val").setMethod("hpm").setPopulationParams("sizes = 4").transformSchema(rows.schema()));
+    assertTrue(e.getMessage().contains("unknown key 'sizes'"), e.getMessage());
+  }
+
   @Test
   void theEstimatorsSaveAndLoadWithTheirParams() throws Exception {
     HypergradientTuner tuner = new HypergradientTuner().setValidationIndicatorCol("is_val").setHyperModel("biased-reg")
