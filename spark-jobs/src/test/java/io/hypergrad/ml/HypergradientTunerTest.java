@@ -115,9 +115,10 @@ class HypergradientTunerTest {
   }
 
   /**
-   * method = hpm through populationParams: the tuner's λ is the hpo job's, bit for bit (on the
-   * 5000-row splits the other test uses; at 600 rows the stage's validation loss differs from the
-   * job's in the last bit, for every method, which this test does not cover).
+   * method = hpm through populationParams: the tuner's λ is the hpo job's, bit for bit. (On the
+   * 5000-row splits the other test uses: at 600 rows the val split is written as two Parquet files,
+   * which spark.read orders by size, not name, so the DataFrame's validation rows come rotated by 300
+   * and their sums in another order — the same rows, the last bit of λ apart.)
    */
   @Test
   void aPopulationTunerReproducesTheHpoJob() throws Exception {
