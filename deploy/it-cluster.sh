@@ -10,6 +10,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=it-hpo-small.sh
+source deploy/it-hpo-small.sh
 WORK="$(mktemp -d)"
 trap 'deploy/local-cluster.sh stop || true' EXIT
 
@@ -74,17 +76,7 @@ HYPERGRAD_JAVA_OPTS="-Dspark.master=local[2]" bin/hypergrad hpo --conf "$HPM_CON
   > "$WORK/hpm-local.log" 2>&1 || { cat "$WORK/hpm-local.log"; exit 1; }
 HPM="$WORK/hpm-cluster"
 deploy/submit.sh --master "$MASTER" --executor-memory 1g -- hpo --conf "$HPM_CONF" --out "$HPM" > "$WORK/hpm-killed.log" 2>&1 &
-for _ in $(seq 1 900); do
-  [ -f "$HPM/checkpoint/step-000002.json" ] && break
-  sleep 0.2
-done
-test -f "$HPM/checkpoint/step-000002.json" || { echo "no checkpoint of round 2 appeared"; cat "$WORK/hpm-killed.log"; exit 1; }
-driver="$(pgrep -f -- "--out $HPM" | head -n 1 || true)"
-[ -n "$driver" ] || { echo "the hpm run finished before it could be killed"; exit 1; }
-kill -9 "$driver"
-wait || true
-[ ! -f "$HPM/summary.json" ] || { echo "a killed run left a summary.json"; exit 1; }
-echo "killed the driver (pid $driver); newest checkpoint: $(ls "$HPM/checkpoint" | grep "^step-" | tail -n 1)"
+kill_after_step_2 "$HPM" "$WORK/hpm-killed.log" 900
 deploy/submit.sh --master "$MASTER" --executor-memory 1g -- hpo --conf "$HPM_CONF" --out "$HPM" > "$WORK/hpm-resumed.log" 2>&1 \
   || { cat "$WORK/hpm-resumed.log"; exit 1; }
 grep -q "resuming from the checkpoint of round" "$WORK/hpm-resumed.log" || { cat "$WORK/hpm-resumed.log"; exit 1; }

@@ -22,17 +22,7 @@ test -s "$WHOLE/summary.json"
 echo "== killed after outer step 2, then resumed"
 RUN_DATE=killed deploy/scheduled-hpo.sh "$CONF" "$WORK/runs" --master 'local[2]' > "$WORK/killed.log" 2>&1 &
 KILLED="$WORK/runs/hpo-small/killed"
-for _ in $(seq 1 600); do
-  [ -f "$KILLED/checkpoint/step-000002.json" ] && break
-  sleep 0.2
-done
-test -f "$KILLED/checkpoint/step-000002.json" || { echo "no checkpoint of step 2 appeared"; cat "$WORK/killed.log"; exit 1; }
-pid="$(pgrep -f -- "--out $KILLED" | head -n 1 || true)"
-[ -n "$pid" ] || { echo "the run finished before it could be killed"; exit 1; }
-kill -9 "$pid"
-wait || true
-[ ! -f "$KILLED/summary.json" ] || { echo "a killed run left a summary.json"; exit 1; }
-echo "killed pid $pid with $(ls "$KILLED/checkpoint" | grep -c '^step-') checkpoint file(s) in place"
+kill_after_step_2 "$KILLED" "$WORK/killed.log" 600
 RUN_DATE=killed deploy/scheduled-hpo.sh "$CONF" "$WORK/runs" --master 'local[2]' > "$WORK/resumed.log" 2>&1 \
   || { cat "$WORK/resumed.log"; exit 1; }
 grep -q "resuming from the checkpoint of outer step" "$WORK/resumed.log" || { cat "$WORK/resumed.log"; exit 1; }

@@ -2,6 +2,7 @@ package io.hypergrad.bench;
 
 import io.hypergrad.config.ConfigKeys;
 import io.hypergrad.config.JobConfig;
+import io.hypergrad.hpo.OuterLoop;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.output.SummaryJson;
 import io.hypergrad.rows.RowSource;
@@ -12,8 +13,6 @@ import io.hypergrad.trajectory.TrajectoryOracle;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +73,7 @@ public final class ScheduleBaselines {
             bestDecay = decay;
           }
           k++;
-          double[] row = new double[12];
+          double[] row = new double[OuterLoop.HISTORY_COLUMNS.length];
           row[0] = k;
           System.arraycopy(best, 0, row, 1, 6);
           row[7] = Double.NaN;
@@ -116,18 +115,7 @@ public final class ScheduleBaselines {
   private static void write(Path dir, List<double[]> history, String schedule, double lr, double decay, int horizon,
       int batch) throws IOException {
     Files.createDirectories(dir);
-    try (Writer w = Files.newBufferedWriter(dir.resolve("history.csv"), StandardCharsets.UTF_8)) {
-      w.write("step,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,hypergradient_norm,"
-          + "lambda_norm,inner_grad_norm,samples,seconds\n");
-      for (double[] r : history) {
-        StringBuilder b = new StringBuilder();
-        for (int j = 0; j < r.length; j++) {
-          b.append(j > 0 ? "," : "").append(j == 0 || j == 10 ? String.valueOf((long) r[j])
-              : Double.isNaN(r[j]) ? "" : String.valueOf(r[j]));
-        }
-        w.write(b + "\n");
-      }
-    }
+    OuterLoop.writeHistory(dir.resolve("history.csv"), history);
     double[] last = history.get(history.size() - 1);
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("job", "schedule-grid");

@@ -15,7 +15,12 @@ public interface Optimizer {
    * @param first  first-moment estimate (empty when the optimiser keeps none)
    * @param second second-moment estimate (empty when the optimiser keeps none)
    */
-  record State(long steps, double[] first, double[] second) {}
+  record State(long steps, double[] first, double[] second) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The state of a method that keeps no optimiser (a checkpoint's empty slot). */
+    public static final State NONE = new State(0, new double[0], new double[0]);
+  }
 
   /** sgd or adam by name, with Adam's usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */
   static Optimizer named(String name, int dim, double lr) {

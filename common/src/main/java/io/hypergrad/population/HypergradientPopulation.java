@@ -1,5 +1,6 @@
 package io.hypergrad.population;
 
+import io.hypergrad.linalg.Blas;
 import io.hypergrad.oracle.CounterSampler;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,6 @@ public final class HypergradientPopulation<S> {
   private final double initSpread;
   private List<Student<S>> students;
   private List<Pending> pending = new ArrayList<>();
-  private Student<S> best;
   private final List<double[]> log = new ArrayList<>();
 
   /**
@@ -114,10 +114,6 @@ public final class HypergradientPopulation<S> {
       mutator.learn(scores, rewards);
     }
     int[] order = TruncationSelection.ranking(losses);
-    Student<S> roundBest = trained.get(order[0]);
-    if (best == null || !(best.loss() <= roundBest.loss())) {
-      best = roundBest;
-    }
     int[] parentOf = new int[n];
     java.util.Arrays.fill(parentOf, -1);
     pending = new ArrayList<>();
@@ -135,20 +131,16 @@ public final class HypergradientPopulation<S> {
       }
     }
     for (int i = 0; i < n; i++) {
-      log.add(new double[] {round, i, losses[i], norm(lambdas[i]), norm(grads[i]), parentOf[i], i == order[0] ? 1 : 0});
+      log.add(new double[] {round, i, losses[i], Blas.norm(lambdas[i]), Blas.norm(grads[i]), parentOf[i],
+          i == order[0] ? 1 : 0});
     }
     students = next;
-    return roundBest;
+    return trained.get(order[0]);
   }
 
   /** The students as the next round starts. */
   public List<Student<S>> students() {
     return students;
-  }
-
-  /** The best student seen after any round's local steps (null before the first). */
-  public Student<S> best() {
-    return best;
   }
 
   /** One row per student per round ({@link #LOG_COLUMNS}). */
@@ -165,27 +157,18 @@ public final class HypergradientPopulation<S> {
     return pending;
   }
 
-  /** Puts back a checkpointed population: its students, pending mutations, best, log and the mutator's state. */
-  public void restore(List<Student<S>> savedStudents, List<Pending> savedPending, Student<S> savedBest,
-      List<double[]> savedLog, double[] mutatorState) {
+  /** Puts back a checkpointed population: its students, pending mutations, log and the mutator's state. */
+  public void restore(List<Student<S>> savedStudents, List<Pending> savedPending, List<double[]> savedLog,
+      double[] mutatorState) {
     if (savedStudents.size() != students.size()) {
       throw new IllegalArgumentException("a population of " + savedStudents.size() + ", not " + students.size());
     }
     students = new ArrayList<>(savedStudents);
     pending = new ArrayList<>(savedPending);
-    best = savedBest;
     log.clear();
     log.addAll(savedLog);
     if (mutator != null) {
       mutator.restore(mutatorState);
     }
-  }
-
-  private static double norm(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x * x;
-    }
-    return Math.sqrt(s);
   }
 }

@@ -122,7 +122,7 @@ class HypergradientPopulationTest {
     }
     Descent t3 = new Descent();
     HypergradientPopulation<Integer> resumed = population(HypergradientPopulation.HPM, 5, t3);
-    resumed.restore(first.students(), first.pending(), first.best(), first.log(), first.mutator().state());
+    resumed.restore(first.students(), first.pending(), first.log(), first.mutator().state());
     for (int r = 11; r <= 30; r++) {
       Student<Integer> a = whole.round(r, t1);
       Student<Integer> b = resumed.round(r, t3);

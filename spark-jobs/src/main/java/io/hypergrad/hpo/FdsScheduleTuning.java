@@ -41,7 +41,6 @@ final class FdsScheduleTuning implements OuterMethod {
   static final String METHOD = "fds";
   /** What λ is, in lambda.json. */
   static final String LAMBDA_NAME = "sgd-schedule: learning-rate windows, momentum windows, weight-decay windows";
-  private static final Optimizer.State NONE = new Optimizer.State(0, new double[0], new double[0]);
 
   private final HpoSettings s;
   private final HpoProblem problem;
@@ -177,7 +176,8 @@ final class FdsScheduleTuning implements OuterMethod {
     Map<String, double[]> m = new LinkedHashMap<>();
     m.put("steps", outer.steps());
     m.put("signs", outer.signs());
-    return new HpoCheckpoint.State(step, schedule.flat(), x, NONE, NONE, s.seed(), samples, seconds, history, m);
+    return new HpoCheckpoint.State(step, schedule.flat(), x, Optimizer.State.NONE, Optimizer.State.NONE, s.seed(),
+        samples, seconds, history, m);
   }
 
   @Override

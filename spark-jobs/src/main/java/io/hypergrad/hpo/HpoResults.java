@@ -39,7 +39,7 @@ final class HpoResults {
     List<double[]> history = result.history();
     try (OutputDirectory dir = keep == null ? OutputDirectory.inside(out, hadoop)
         : OutputDirectory.inside(out, hadoop).replacingAllBut(keep)) {
-      writeHistory(dir.path("history.csv"), history);
+      OuterLoop.writeHistory(dir.path("history.csv"), history);
       for (Map.Entry<String, OuterMethod.Table> t : run.tables().entrySet()) {
         writeTable(dir.path(t.getKey() + ".csv"), t.getValue());
       }
@@ -68,20 +68,6 @@ final class HpoResults {
       dir.commit();
       log.printf(Locale.ROOT, "final (outer step %d): val loss %.4f, val accuracy %.4f, test loss %.4f, test accuracy %.4f%n",
           (int) last[0], last[3], last[4], last[5], last[6]);
-    }
-  }
-
-  private static void writeHistory(Path file, List<double[]> history) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write(String.join(",", OuterLoop.HISTORY_COLUMNS) + "\n");
-      for (double[] r : history) {
-        StringBuilder b = new StringBuilder();
-        for (int j = 0; j < r.length; j++) {
-          b.append(j > 0 ? "," : "");
-          b.append(j == 0 || j == 10 ? String.valueOf((long) r[j]) : Double.isNaN(r[j]) ? "" : String.valueOf(r[j]));
-        }
-        w.write(b + "\n");
-      }
     }
   }
 

@@ -137,6 +137,11 @@ final class HypergradientDescent implements OuterMethod {
 
   @Override
   public Map<String, Object> summary(int steps) {
+    return summary(s);
+  }
+
+  /** What summary.json says of hypergradient descent with these settings (a population's students too). */
+  static Map<String, Object> summary(HpoSettings s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("iterations", s.depth());
     m.put("outer_optimizer", s.outerOptimizer());

@@ -19,7 +19,6 @@ import java.util.Map;
  * {@code joint.eval_every} iterations, whose minibatch rows the oracle gathers first.
  */
 final class JointWindow implements OuterMethod {
-  private static final Optimizer.State NONE = new Optimizer.State(0, new double[0], new double[0]);
 
   private final HpoSettings s;
   private final JointSettings js;
@@ -116,8 +115,8 @@ final class JointWindow implements OuterMethod {
 
   @Override
   public HpoCheckpoint.State state(int step, long samples, double seconds, List<double[]> history) {
-    return new HpoCheckpoint.State(step, method.lambda(), method.x(), NONE, NONE, s.seed(), samples, seconds, history,
-        method.state());
+    return new HpoCheckpoint.State(step, method.lambda(), method.x(), Optimizer.State.NONE, Optimizer.State.NONE,
+        s.seed(), samples, seconds, history, method.state());
   }
 
   @Override

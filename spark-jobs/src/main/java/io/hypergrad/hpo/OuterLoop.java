@@ -3,6 +3,10 @@ package io.hypergrad.hpo;
 import io.hypergrad.linalg.Blas;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -78,6 +82,21 @@ public final class OuterLoop {
       }
     }
     return new Result(history, method.lambda(), method.x(), step);
+  }
+
+  /** history.csv: the columns, then one row per step (step and samples as integers, NaN left empty). */
+  public static void writeHistory(Path file, List<double[]> history) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write(String.join(",", HISTORY_COLUMNS) + "\n");
+      for (double[] r : history) {
+        StringBuilder b = new StringBuilder();
+        for (int j = 0; j < r.length; j++) {
+          b.append(j > 0 ? "," : "");
+          b.append(j == 0 || j == 10 ? String.valueOf((long) r[j]) : Double.isNaN(r[j]) ? "" : String.valueOf(r[j]));
+        }
+        w.write(b + "\n");
+      }
+    }
   }
 
   private static double[] row(int step, double[] metrics, OuterMethod.Progress p, double lambdaNorm, long samples,

@@ -2,6 +2,7 @@ package io.hypergrad.hpo;
 
 import io.hypergrad.config.InvalidConfigException;
 import io.hypergrad.config.JobConfig;
+import io.hypergrad.linalg.Blas;
 import io.hypergrad.model.GlmBilevelProblem;
 import io.hypergrad.optim.Optimizer;
 import io.hypergrad.oracle.CounterSampler;
@@ -42,7 +43,6 @@ import org.apache.spark.broadcast.Broadcast;
  * over them: the students then run one after another on the driver.
  */
 final class PopulationTuning implements OuterMethod {
-  private static final Optimizer.State NONE = new Optimizer.State(0, new double[0], new double[0]);
 
   static boolean isPopulation(String method) {
     return List.of(HypergradientPopulation.HPM, HypergradientPopulation.PBT, HypergradientPopulation.RANDOM_SEARCH)
@@ -54,21 +54,17 @@ final class PopulationTuning implements OuterMethod {
     private static final long serialVersionUID = 1L;
   }
 
-  /** A student shipped to a task and back (Student itself stays Spark-free). */
-  record Shipped(int index, double[] lambda, double[] hypergradient, double loss, double[] x, long innerSteps,
-      double[] innerFirst, double[] innerSecond, long outerSteps, double[] outerFirst, double[] outerSecond,
-      int steps, long samples) implements Serializable {
+  /** A student shipped to a task and back, with the rows its steps read (Student itself stays Spark-free). */
+  record Shipped(int index, double[] lambda, double[] hypergradient, double loss, Member member, long samples)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    static Shipped of(int index, Student<Member> s, long samples) {
-      Member m = s.state();
-      return new Shipped(index, s.lambda(), s.hypergradient(), s.loss(), m.x(), m.inner().steps(), m.inner().first(),
-          m.inner().second(), m.outer().steps(), m.outer().first(), m.outer().second(), m.steps(), samples);
+    static Shipped of(int index, Student<Member> s) {
+      return new Shipped(index, s.lambda(), s.hypergradient(), s.loss(), s.state(), 0);
     }
 
     Student<Member> student() {
-      return new Student<>(lambda, hypergradient, loss, new Member(x, new Optimizer.State(innerSteps, innerFirst,
-          innerSecond), new Optimizer.State(outerSteps, outerFirst, outerSecond), steps));
+      return new Student<>(lambda, hypergradient, loss, member);
     }
   }
 
@@ -77,6 +73,7 @@ final class PopulationTuning implements OuterMethod {
   private final int readySteps;
   private final boolean tasks;
   private final HypergradientPopulation<Member> population;
+  private final HypergradientPopulation.Trainer<Member> trainer;
   private Broadcast<GlmBilevelProblem> shared;
   private long roundSamples;
   private Student<Member> best;
@@ -108,13 +105,7 @@ final class PopulationTuning implements OuterMethod {
       case HypergradientPopulation.PBT -> new RandomMutation(sigma);
       default -> null;
     };
-    int p = problem.p();
-    population = new HypergradientPopulation<>(s.method(), size, truncation, mutator, s.seed(), problem.lambda(), spread,
-        trainer(p));
-  }
-
-  private HypergradientPopulation.Trainer<Member> trainer(int p) {
-    return new HypergradientPopulation.Trainer<>() {
+    trainer = new HypergradientPopulation.Trainer<>() {
       @Override
       public List<Student<Member>> train(int round, List<Student<Member>> students) {
         return trainAll(students);
@@ -122,15 +113,23 @@ final class PopulationTuning implements OuterMethod {
 
       @Override
       public Student<Member> fresh(double[] lambda) {
-        return new Student<>(lambda, new double[lambda.length], Double.NaN, new Member(new double[p], NONE, NONE, 0));
+        return untrained(lambda);
       }
     };
+    population = new HypergradientPopulation<>(s.method(), size, truncation, mutator, s.seed(), problem.lambda(), spread,
+        trainer);
+  }
+
+  /** A student at λ with an untrained model (x = 0) and no optimiser state yet. */
+  private Student<Member> untrained(double[] lambda) {
+    return new Student<>(lambda, new double[lambda.length], Double.NaN, new Member(new double[problem.p()],
+        Optimizer.State.NONE, Optimizer.State.NONE, 0));
   }
 
   private List<Student<Member>> trainAll(List<Student<Member>> students) {
     List<Shipped> in = new ArrayList<>();
     for (int i = 0; i < students.size(); i++) {
-      in.add(Shipped.of(i, students.get(i), 0));
+      in.add(Shipped.of(i, students.get(i)));
     }
     List<Shipped> out;
     if (tasks) {
@@ -198,15 +197,12 @@ final class PopulationTuning implements OuterMethod {
       } catch (io.hypergrad.estimator.DivergenceException e) {
         // a student whose λ went where its hypergradient diverges is a failed member, not a failed
         // run: it keeps its state from before the round and ranks last, to be replaced by a copy
-        return new Shipped(in.index(), in.lambda(), new double[in.lambda().length], Double.POSITIVE_INFINITY, in.x(),
-            in.innerSteps(), in.innerFirst(), in.innerSecond(), in.outerSteps(), in.outerFirst(), in.outerSecond(), steps,
-            samples);
+        return new Shipped(in.index(), in.lambda(), new double[in.lambda().length], Double.POSITIVE_INFINITY, m, samples);
       }
       double loss = own.validationLoss(hd.x());
       HpoCheckpoint.State state = hd.state(steps + ready, 0, 0, List.of());
-      return new Shipped(in.index(), hd.lambda().clone(), v, loss, hd.x().clone(), state.inner().steps(),
-          state.inner().first(), state.inner().second(), state.outer().steps(), state.outer().first(),
-          state.outer().second(), steps + ready, samples);
+      return new Shipped(in.index(), hd.lambda().clone(), v, loss, new Member(hd.x().clone(), state.inner(),
+          state.outer(), steps + ready), samples);
     } finally {
       own.releaseWeights();
     }
@@ -215,25 +211,20 @@ final class PopulationTuning implements OuterMethod {
   @Override
   public Progress start() {
     // the students' first inner phases belong to round 1; row 0 is the population's centre, untrained
-    best = new Student<>(problem.lambda(), new double[problem.q()], Double.NaN,
-        new Member(new double[problem.p()], NONE, NONE, 0));
+    best = untrained(problem.lambda());
     return new Progress(Double.NaN, Double.NaN, 0, 0);
   }
 
   @Override
   public Progress step(int k) {
     long t0 = System.nanoTime();
-    best = population.round(k, trainerFor());
+    best = population.round(k, trainer);
     if (best.loss() == Double.POSITIVE_INFINITY) {
       throw new io.hypergrad.estimator.DivergenceException("round " + k + ": every student's hypergradient diverged by "
           + s.spec().label() + " (outer.lr = " + s.outerLr() + "); lower outer.lr, population.init_spread or the member "
           + "method's scale", Double.NaN);
     }
-    return new Progress(norm(best.hypergradient()), Double.NaN, roundSamples, (System.nanoTime() - t0) / 1e9);
-  }
-
-  private HypergradientPopulation.Trainer<Member> trainerFor() {
-    return trainer(problem.p());
+    return new Progress(Blas.norm(best.hypergradient()), Double.NaN, roundSamples, (System.nanoTime() - t0) / 1e9);
   }
 
   @Override
@@ -253,13 +244,8 @@ final class PopulationTuning implements OuterMethod {
 
   @Override
   public Map<String, Object> summary(int steps) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("iterations", s.depth());
-    m.put("outer_optimizer", s.outerOptimizer());
-    m.put("outer_lr", s.outerLr());
-    m.put("inner_solver", s.innerSolver());
-    m.put("inner_steps", s.innerSteps());
-    m.put("inner_lr", s.innerLr());
+    // every student is a HypergradientDescent member: its settings first
+    Map<String, Object> m = HypergradientDescent.summary(s);
     m.put("member_method", s.spec().label());
     m.put("population", population.students().size());
     m.put("ready_steps", readySteps);
@@ -287,7 +273,7 @@ final class PopulationTuning implements OuterMethod {
     }
   }
 
-  // ---- checkpoint: every student, the best, the pending mutations, the teacher and the log ----
+  // ---- checkpoint: every student, the round's best, the pending mutations, the teacher and the log ----
 
   @Override
   public HpoCheckpoint.State state(int step, long samples, double seconds, List<double[]> history) {
@@ -295,9 +281,6 @@ final class PopulationTuning implements OuterMethod {
     List<Student<Member>> students = population.students();
     for (int i = 0; i < students.size(); i++) {
       put(ms, "student." + i, students.get(i));
-    }
-    if (population.best() != null) {
-      put(ms, "best", population.best());
     }
     put(ms, "shown", best);
     List<HypergradientPopulation.Pending> pending = population.pending();
@@ -317,7 +300,8 @@ final class PopulationTuning implements OuterMethod {
           HypergradientPopulation.LOG_COLUMNS.length);
     }
     ms.put("log", flat);
-    return new HpoCheckpoint.State(step, best.lambda(), best.state().x(), NONE, NONE, s.seed(), samples, seconds, history,
+    return new HpoCheckpoint.State(step, best.lambda(), best.state().x(), Optimizer.State.NONE, Optimizer.State.NONE,
+        s.seed(), samples, seconds, history,
         ms);
   }
 
@@ -350,8 +334,7 @@ final class PopulationTuning implements OuterMethod {
     for (int r = 0; r < flat.length / w; r++) {
       log.add(java.util.Arrays.copyOfRange(flat, r * w, (r + 1) * w));
     }
-    population.restore(students, pending, ms.containsKey("best.lambda") ? get(ms, "best") : null, log,
-        ms.get("mutator"));
+    population.restore(students, pending, log, ms.get("mutator"));
     best = get(ms, "shown");
   }
 
@@ -372,13 +355,5 @@ final class PopulationTuning implements OuterMethod {
     return new Student<>(ms.get(key + ".lambda"), ms.get(key + ".hypergradient"), c[0], new Member(ms.get(key + ".x"),
         new Optimizer.State((long) c[2], ms.get(key + ".inner.first"), ms.get(key + ".inner.second")),
         new Optimizer.State((long) c[3], ms.get(key + ".outer.first"), ms.get(key + ".outer.second")), (int) c[1]));
-  }
-
-  private static double norm(double[] v) {
-    double t = 0;
-    for (double d : v) {
-      t += d * d;
-    }
-    return Math.sqrt(t);
   }
 }

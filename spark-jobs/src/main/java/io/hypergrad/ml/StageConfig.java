@@ -28,39 +28,31 @@ final class StageConfig {
 
   /** The estimator parameters of {@code methodParams} (HOCON), each a known key, as top-level config keys. */
   static Map<String, Object> methodKeys(String stage, String methodParams) {
-    Config extra;
-    try {
-      extra = ConfigFactory.parseString(methodParams);
-    } catch (com.typesafe.config.ConfigException e) {
-      throw new IllegalArgumentException(stage + " methodParams is not HOCON: " + e.getMessage(), e);
-    }
-    Map<String, Object> keys = new LinkedHashMap<>();
-    for (String k : extra.root().keySet()) {
-      if (!EstimatorGrid.PARAM_KEYS.contains(k)) {
-        throw new IllegalArgumentException(stage + " methodParams: unknown parameter '" + k + "'; known: "
-            + EstimatorGrid.PARAM_KEYS);
-      }
-      keys.put(k, extra.root().get(k).unwrapped());
-    }
-    return keys;
+    return knownKeys(stage, "methodParams", methodParams, EstimatorGrid.PARAM_KEYS, "parameter");
   }
 
   /** The population keys a stage's populationParams give (HOCON, without the {@code population.} prefix). */
   static Map<String, Object> populationKeys(String stage, String populationParams) {
-    Config extra;
-    try {
-      extra = ConfigFactory.parseString(populationParams);
-    } catch (com.typesafe.config.ConfigException e) {
-      throw new IllegalArgumentException(stage + " populationParams is not HOCON: " + e.getMessage(), e);
-    }
     java.util.List<String> known = new java.util.ArrayList<>();
     for (io.hypergrad.config.ConfigKeys.Key k : io.hypergrad.config.ConfigKeys.Group.POPULATION.keys()) {
       known.add(k.name().substring("population.".length()));
     }
+    return knownKeys(stage, "populationParams", populationParams, known, "key");
+  }
+
+  /** The entries of {@code param}'s HOCON text, each refused (naming it a {@code noun}) unless {@code known}. */
+  private static Map<String, Object> knownKeys(String stage, String param, String text, java.util.Collection<String> known,
+      String noun) {
+    Config extra;
+    try {
+      extra = ConfigFactory.parseString(text);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(stage + " " + param + " is not HOCON: " + e.getMessage(), e);
+    }
     Map<String, Object> keys = new LinkedHashMap<>();
     for (String k : extra.root().keySet()) {
       if (!known.contains(k)) {
-        throw new IllegalArgumentException(stage + " populationParams: unknown key '" + k + "'; known: " + known);
+        throw new IllegalArgumentException(stage + " " + param + ": unknown " + noun + " '" + k + "'; known: " + known);
       }
       keys.put(k, extra.root().get(k).unwrapped());
     }

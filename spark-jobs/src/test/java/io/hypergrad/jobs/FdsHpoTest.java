@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +27,7 @@ class FdsHpoTest {
   static Path dir;
 
   static Path run(String name, List<String> extra, int failAfter) throws Exception {
-    List<String> sets = new ArrayList<>(HpoJobTest.SMALL);
-    sets.addAll(FDS);
-    sets.addAll(extra);
-    return Path.of(HpoJob.run(new RunOptions(HpoJobTest.CONF, sets, dir.resolve(name), false), HpoJobTest.quiet(),
-        failAfter));
+    return HpoJobTest.runSmall(dir.resolve(name), List.of(FDS, extra), failAfter);
   }
 
   @Test

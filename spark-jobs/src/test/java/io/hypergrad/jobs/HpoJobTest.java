@@ -47,9 +47,17 @@ class HpoJobTest {
   }
 
   static Path run(String name, List<String> extra, int failAfter) throws IOException {
+    return runSmall(dir.resolve(name), List.of(extra), failAfter);
+  }
+
+  /**
+   * The small Adult hpo run ({@link #SMALL}, then each list of --set options in turn) into {@code
+   * out}; {@code failAfter} ≥ 0 crashes it after that step's checkpoint.
+   */
+  static Path runSmall(Path out, List<List<String>> extras, int failAfter) throws IOException {
     List<String> sets = new ArrayList<>(SMALL);
-    sets.addAll(extra);
-    return Path.of(HpoJob.run(new RunOptions(CONF, sets, dir.resolve(name), false), quiet(), failAfter));
+    extras.forEach(sets::addAll);
+    return Path.of(HpoJob.run(new RunOptions(CONF, sets, out, false), quiet(), failAfter));
   }
 
   static double[] lambda(Path out) throws IOException {

@@ -26,11 +26,7 @@ class PopulationHpoTest {
   static Path dir;
 
   static Path run(String name, List<String> extra, int failAfter) throws Exception {
-    List<String> sets = new ArrayList<>(HpoJobTest.SMALL);
-    sets.addAll(POP);
-    sets.addAll(extra);
-    return Path.of(HpoJob.run(new RunOptions(HpoJobTest.CONF, sets, dir.resolve(name), false), HpoJobTest.quiet(),
-        failAfter));
+    return HpoJobTest.runSmall(dir.resolve(name), List.of(POP, extra), failAfter);
   }
 
   static List<String[]> population(Path out) throws Exception {

@@ -39,28 +39,57 @@ class HypergradientTunerTest {
   @TempDir
   Path dir;
 
+  @TempDir
+  static Path shared;
+  private static Path adult;
+
+  /** Adult split 5000/5000/5000 by prepare (one partition), once for the class. */
+  static synchronized Path adult() throws Exception {
+    if (adult == null) {
+      Path prepared = shared.resolve("prepared");
+      Path prepConf = shared.resolve("prepare.conf");
+      Files.writeString(prepConf, """
+          data {
+            format = adult
+            paths = ["%s"]
+            scaler = minmax
+            split { train = 5000, val = 5000, test = 5000 }
+            seed = 0
+          }
+          """.formatted(Path.of("../data/adult/adult.data.gz").toAbsolutePath().toString().replace("\\", "/")));
+      PrepareJob.run(new RunOptions(prepConf.toFile(), List.of("partitions=1"), prepared, false), QUIET);
+      adult = prepared;
+    }
+    return adult;
+  }
+
+  /** A prepare output's train and val rows as one DataFrame, is_val marking the validation rows. */
+  static Dataset<Row> trainAndValidation(Path prepared) {
+    SparkSession spark = SparkSessions.get();
+    return spark.read().parquet(prepared.resolve("train").toString()).withColumn("is_val", functions.lit(false))
+        .union(spark.read().parquet(prepared.resolve("val").toString()).withColumn("is_val", functions.lit(true)));
+  }
+
+  /** lambda.json's λ. */
+  static double[] lambda(Path out) throws Exception {
+    com.fasterxml.jackson.databind.JsonNode l = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("lambda.json").toFile()).get("lambda");
+    double[] lambda = new double[l.size()];
+    for (int i = 0; i < lambda.length; i++) {
+      lambda[i] = l.get(i).asDouble();
+    }
+    return lambda;
+  }
+
   @Test
   void theTunerReproducesTheHpoJobsHistoryBitForBit() throws Exception {
-    // the job's rows, prepared once: the tuner is fitted on the same train and validation rows
-    Path prepared = dir.resolve("prepared");
-    Path prepConf = dir.resolve("prepare.conf");
-    Files.writeString(prepConf, """
-        data {
-          format = adult
-          paths = ["%s"]
-          scaler = minmax
-          split { train = 5000, val = 5000, test = 5000 }
-          seed = 0
-        }
-        """.formatted(Path.of("../data/adult/adult.data.gz").toAbsolutePath().toString().replace("\\", "/")));
-    PrepareJob.run(new RunOptions(prepConf.toFile(), List.of("partitions=1"), prepared, false), QUIET);
+    // the job's rows: the tuner is fitted on the same train and validation rows
+    Path prepared = adult();
     List<String> sets = new ArrayList<>(APPENDIX_E);
     sets.add("data.prepared=\"" + prepared.toString().replace("\\", "/") + "\"");
     Path out = Path.of(HpoJob.run(new RunOptions(new File("../conf/hpo-adult.conf"), sets, dir.resolve("hpo"), false), QUIET));
 
-    SparkSession spark = SparkSessions.get();
-    Dataset<Row> rows = spark.read().parquet(prepared.resolve("train").toString()).withColumn("is_val", functions.lit(false))
-        .union(spark.read().parquet(prepared.resolve("val").toString()).withColumn("is_val", functions.lit(true)));
+    Dataset<Row> rows = trainAndValidation(prepared);
     HypergradientTuner tuner = new HypergradientTuner().setValidationIndicatorCol("is_val").setFamily("binomial")
         .setHyperModel("l2-per-feature").setRegParam(0.1).setLambdaInit(1.0).setFitIntercept(false)
         .setMethod("mixed-fp-km").setMethodParams("alpha = 0.8, scale = 1.0, schedule = linear, eta0 = 50, t0 = 100")
@@ -84,12 +113,7 @@ class HypergradientTunerTest {
             "step " + k + " " + c);
       }
     }
-    com.fasterxml.jackson.databind.JsonNode l = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(out.resolve("lambda.json").toFile()).get("lambda");
-    double[] lambda = new double[l.size()];
-    for (int i = 0; i < lambda.length; i++) {
-      lambda[i] = l.get(i).asDouble();
-    }
+    double[] lambda = lambda(out);
     assertArrayEquals(lambda, model.lambda().toArray(), 0.0);
     assertEquals(11, model.history().count());
 
@@ -122,37 +146,19 @@ class HypergradientTunerTest {
    */
   @Test
   void aPopulationTunerReproducesTheHpoJob() throws Exception {
-    Path prepared = dir.resolve("prepared-small");
-    Path prepConf = dir.resolve("prepare-small.conf");
-    Files.writeString(prepConf, """
-        data {
-          format = adult
-          paths = ["%s"]
-          scaler = minmax
-          split { train = 5000, val = 5000, test = 5000 }
-          seed = 0
-        }
-        """.formatted(Path.of("../data/adult/adult.data.gz").toAbsolutePath().toString().replace("\\", "/")));
-    PrepareJob.run(new RunOptions(prepConf.toFile(), List.of("partitions=1"), prepared, false), QUIET);
+    Path prepared = adult();
     List<String> sets = List.of("data.prepared=\"" + prepared.toString().replace("\\", "/") + "\"", "baseline.enabled=false",
         "plan=driver", "method=hpm", "population.size=4", "population.ready_steps=2", "outer.steps=3", "inner.steps=30",
         "depth=40");
     Path out = Path.of(HpoJob.run(new RunOptions(new File("../conf/hpo-adult.conf"), sets, dir.resolve("hpm"), false), QUIET));
 
-    SparkSession spark = SparkSessions.get();
-    Dataset<Row> rows = spark.read().parquet(prepared.resolve("train").toString()).withColumn("is_val", functions.lit(false))
-        .union(spark.read().parquet(prepared.resolve("val").toString()).withColumn("is_val", functions.lit(true)));
+    Dataset<Row> rows = trainAndValidation(prepared);
     TunedGlmModel model = new HypergradientTuner().setValidationIndicatorCol("is_val").setFamily("binomial")
         .setHyperModel("l2-per-feature").setRegParam(0.1).setLambdaInit(1.0).setFitIntercept(false).setMethod("hpm")
         .setMethodParams("alpha = 0.8, scale = 1.0, schedule = linear, eta0 = 50, t0 = 100")
         .setPopulationParams("size = 4, ready_steps = 2").setDepth(40).setOuterSteps(3).setOuterOptimizer("sgd")
         .setOuterLr(20).setInnerSolver("adam").setInnerSteps(30).setInnerLr(0.01).setSeed(0).fit(rows);
-    com.fasterxml.jackson.databind.JsonNode l = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(out.resolve("lambda.json").toFile()).get("lambda");
-    double[] lambda = new double[l.size()];
-    for (int i = 0; i < lambda.length; i++) {
-      lambda[i] = l.get(i).asDouble();
-    }
+    double[] lambda = lambda(out);
     assertArrayEquals(lambda, model.lambda().toArray(), 0.0);
     assertEquals(4, model.historyRows().size());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new HypergradientTuner()
